@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import {
   contract,
   type ConnectionView,
-  type ContractError,
   type MethodName,
   type MethodOutput,
   type OrderView,
 } from '../../shared/contract/contract.ts';
+import { BridgeError } from '../../shared/contract/bridge.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { ApiCallRecord } from './api/client.ts';
 import {
@@ -65,17 +65,8 @@ export interface Core {
   stop(): Promise<void>;
 }
 
-export class CoreError extends Error implements ContractError {
-  readonly code: string;
-  readonly requestId: string | null;
-  readonly fields: { name: string; code: string }[] | undefined;
-  constructor(error: ContractError) {
-    super(error.message);
-    this.code = error.code;
-    this.requestId = error.requestId;
-    this.fields = error.fields;
-  }
-}
+/** Errors crossing the contract: the same class the renderer's bridges reject with. */
+export { BridgeError as CoreError };
 
 const SETTINGS_KEY = 'settings';
 
@@ -134,7 +125,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
         });
         const check = await probe.checkToken(token);
         if (!check.valid)
-          throw new CoreError({
+          throw new BridgeError({
             code: 'token_rejected',
             message: 'Invoicebox rejected this token',
             requestId: null,
@@ -190,7 +181,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     config: () => config,
     session: () => {
       if (!session)
-        throw new CoreError({
+        throw new BridgeError({
           code: 'reconnecting',
           message: 'The console is reconnecting',
           requestId: null,
@@ -219,9 +210,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     },
     async invoke(method, input) {
       if (stopped)
-        throw new CoreError({ code: 'stopped', message: 'The console is shutting down', requestId: null });
+        throw new BridgeError({ code: 'stopped', message: 'The console is shutting down', requestId: null });
       if (!Object.hasOwn(contract, method)) {
-        throw new CoreError({
+        throw new BridgeError({
           code: 'unknown_method',
           message: `Unknown method ${String(method).slice(0, 64)}`,
           requestId: null,
@@ -229,7 +220,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       }
       const parsed = contract[method].input.safeParse(input ?? {});
       if (!parsed.success) {
-        throw new CoreError({
+        throw new BridgeError({
           code: 'invalid_input',
           message: 'The request is not valid',
           requestId: null,
@@ -241,7 +232,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       } catch (err) {
         const e = toContractError(err, secrets());
         log.warn('action.failed', { method, code: e.code, requestId: e.requestId });
-        throw new CoreError(e);
+        throw new BridgeError(e);
       }
     },
     async stop() {

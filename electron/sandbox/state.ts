@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { atom } from '../../shared/invoicebox/atom.ts';
 import type { OrderStatus, RefundStatus } from '../../shared/domain/order-status.ts';
 
 /** The public demo shop (shared by everyone; see the spec). */
@@ -140,7 +141,4 @@ export function refundNotification(refund: SandboxRefund): Record<string, unknow
   return { ...structuredClone(refund.view), subtype: 'refund' };
 }
 
-/** ATOM, as the API writes times: `2020-12-22T00:00:00+00:00`. */
-export function atom(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
-}
+export { atom };

@@ -6,6 +6,7 @@
 import { computeBasket } from '../domain/basket.ts';
 import { kopecksToApi, milliToApi, type Kopecks, type Milli } from '../domain/money.ts';
 import type { VatCode } from '../domain/vat.ts';
+import { atom } from './atom.ts';
 import type { BasketItem, CreateOrderRequest, Customer } from './schemas.ts';
 
 export interface DraftLine {
@@ -29,11 +30,6 @@ export interface OrderDraft {
   expiresAt: Date;
   currencyId?: 'RUB';
   languageId?: 'ru' | 'en';
-}
-
-/** ATOM datetime in UTC, as the API writes it. */
-export function atomUtc(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
 export function basketItemsFromLines(lines: readonly DraftLine[]): BasketItem[] {
@@ -67,7 +63,7 @@ export function buildCreateOrderRequest(draft: OrderDraft): CreateOrderRequest {
     vatAmount: kopecksToApi(totals.vatAmount),
     currencyId: draft.currencyId ?? 'RUB',
     languageId: draft.languageId ?? 'ru',
-    expirationDate: atomUtc(draft.expiresAt),
+    expirationDate: atom(draft.expiresAt),
     basketItems: basketItemsFromLines(draft.lines),
     customer: draft.customer ?? {},
     orderSetting: { roundPolicy: 'strict' },

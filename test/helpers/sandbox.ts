@@ -13,7 +13,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/sandbox/server.ts';
 import { DEMO_ACCOUNT } from '../../electron/sandbox/state.ts';
 import { computeBasket, type LineInput } from '../../shared/domain/basket.ts';
-import { kopecksToApi, milliToApi } from '../../shared/domain/money.ts';
+import { kopecksToApi } from '../../shared/domain/money.ts';
+import { basketItemsFromLines } from '../../shared/invoicebox/build-order.ts';
 import type { BasketItem, CreateOrderRequest } from '../../shared/invoicebox/schemas.ts';
 
 export const DEMO_TOKEN = DEMO_ACCOUNT.token;
@@ -103,26 +104,19 @@ export const DEFAULT_LINES: readonly DemoLine[] = [
   { sku: 'beans', name: 'Зерно, кг', unitPrice: 180_000, quantity: 350, vatCode: 'RUS_VAT10' },
 ];
 
-/** BasketItems for `lines`, computed exactly as the console computes them. */
+/** BasketItems for `lines`, computed exactly as the console computes them (shared/invoicebox/build-order.ts). */
 export function basketItems(lines: readonly DemoLine[]): BasketItem[] {
-  const basket = computeBasket(lines);
-  return lines.map((line, i) => {
-    const amounts = basket.lines[i]!;
-    return {
+  return basketItemsFromLines(
+    lines.map((line, i) => ({
+      ...line,
       sku: line.sku ?? `sku-${i + 1}`,
       name: line.name ?? `Позиция ${i + 1}`,
       measure: 'шт.',
       measureCode: '796',
-      quantity: milliToApi(line.quantity),
-      amount: kopecksToApi(amounts.amount),
-      amountWoVat: kopecksToApi(amounts.amountWoVat),
-      totalAmount: kopecksToApi(amounts.totalAmount),
-      totalVatAmount: kopecksToApi(amounts.totalVatAmount),
-      vatCode: line.vatCode,
-      type: 'commodity',
-      paymentType: 'full_payment',
-    };
-  });
+      type: 'commodity' as const,
+      paymentType: 'full_payment' as const,
+    })),
+  );
 }
 
 export type DemoOrderOverrides = Partial<CreateOrderRequest> & { lines?: readonly DemoLine[] };

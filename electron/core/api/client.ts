@@ -24,6 +24,7 @@
  *    creation flows in idempotent.ts decide what to do, using the unique merchantOrderId.
  *  - 4xx other than 429 are final answers: never retried.
  */
+import { atom } from '../../../shared/invoicebox/atom.ts';
 import { z } from 'zod';
 import {
   authResponseSchema,
@@ -139,14 +140,8 @@ export interface FilterQuery<F extends string = OrderFilterField> {
   pageSize?: number;
 }
 
-/** ATOM (`2021-01-27T00:00:00+00:00`), as the API writes times. */
-export function atomTime(date: Date): string {
-  if (Number.isNaN(date.getTime())) throw new RangeError('invalid date in a filter');
-  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
-}
-
 function scalarText(value: FilterScalar): string {
-  if (value instanceof Date) return atomTime(value);
+  if (value instanceof Date) return atom(value);
   if (typeof value === 'number' && !Number.isFinite(value))
     throw new RangeError(`not a finite number: ${value}`);
   return String(value);
