@@ -1,0 +1,64 @@
+/**
+ * The provider-neutral model: every gateway the console follows (Invoicebox, Xsolla, WellPay) is an adapter behind
+ * these types. Statuses are mapped to one neutral set for the cashier, and the provider's own status is kept verbatim.
+ * Money is integer minor units (kopecks, UAH kopiykas, cents); floats and strings only at each adapter's edge.
+ */
+import type { EventEmitter } from 'node:events';
+
+export const PROVIDERS = ['invoicebox', 'xsolla', 'wellpay'] as const;
+export type ProviderId = (typeof PROVIDERS)[number];
+
+export const NEUTRAL_STATUSES = ['created', 'paid', 'delivered', 'expired', 'canceled', 'refunded'] as const;
+export type NeutralStatus = (typeof NEUTRAL_STATUSES)[number];
+
+/** What an adapter can do; the UI offers only these. */
+export interface ProviderCapabilities {
+  create: boolean;
+  cancel: boolean;
+  refund: boolean;
+  track: boolean;
+}
+
+export type ProviderConnectionState = 'connecting' | 'live' | 'degraded' | 'offline' | 'idle';
+
+export interface ProviderConnection {
+  provider: ProviderId;
+  state: ProviderConnectionState;
+  /** Machine-readable reason (`polling`, `token_expired`, `connection_lost`, …). */
+  reason: string | null;
+  at: string;
+}
+
+/** One order/invoice as the adapter last knew it. */
+export interface TrackedOrder {
+  provider: ProviderId;
+  /** The provider's id of the order (string even when the provider uses numbers). */
+  id: string;
+  status: NeutralStatus;
+  /** The provider's own status, verbatim (`new`, `send card`, `completed`, …). */
+  rawStatus: string;
+  /** Minor units, when the provider tells. */
+  amount: number | null;
+  currency: string | null;
+  /** Link for the payer (shown as a QR), when the provider has one. */
+  paymentUrl: string | null;
+  /** Whether this status can still change. */
+  final: boolean;
+  /** Where the update came from: a push on the live channel, a poll, or an API answer. */
+  source: 'push' | 'poll' | 'api';
+  at: string;
+  raw: unknown;
+}
+
+export interface ProviderEvents {
+  update: [TrackedOrder];
+  connection: [ProviderConnection];
+}
+
+export interface ProviderAdapter {
+  readonly provider: ProviderId;
+  readonly capabilities: ProviderCapabilities;
+  readonly events: EventEmitter<ProviderEvents>;
+  connection(): ProviderConnection;
+  stop(): Promise<void>;
+}
