@@ -1,11 +1,13 @@
 /**
  * `npm run sandbox -- [--port 8080] [--host 127.0.0.1] [--state-file f.json] [--account token:merchantId[:name]]…`
  *
- * Runs the Invoicebox sandbox gateway in the foreground. The first line of output is always
- * `Invoicebox sandbox: <base URL>` (scripts read it), then a short hint. Stops cleanly on SIGINT / SIGTERM.
+ * Runs the sandbox gateways in the foreground: Invoicebox, with the Xsolla and WellPay emulators on the same port.
+ * The first three lines are always `Invoicebox sandbox: <url>`, `Xsolla sandbox: <url>`, `WellPay sandbox: <url>`
+ * (scripts read them), then a short hint. Stops cleanly on SIGINT / SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { startSandbox, type SandboxOptions } from '../sandbox/server.ts';
+import { startAllSandboxes } from '../sandbox/all.ts';
+import type { SandboxOptions } from '../sandbox/server.ts';
 import { DEMO_ACCOUNT } from '../sandbox/state.ts';
 
 const USAGE = `Usage: npm run sandbox -- [--port 8080] [--host 127.0.0.1] [--state-file state.json]
@@ -58,10 +60,19 @@ async function main(): Promise<void> {
     console.error(`${(err as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const sandbox = await startSandbox(opts);
-  console.log(`Invoicebox sandbox: ${sandbox.url}`);
+  const all = await startAllSandboxes(opts);
+  const sandbox = all.invoicebox;
+  console.log(`Invoicebox sandbox: ${all.urls.invoicebox}`);
+  console.log(`Xsolla sandbox: ${all.urls.xsolla}`);
+  console.log(`WellPay sandbox: ${all.urls.wellpay}`);
   console.log(`  demo token ${DEMO_ACCOUNT.token}, merchantId ${DEMO_ACCOUNT.merchantId}`);
   console.log(`  API ${sandbox.url}/v3/…  gate ${sandbox.gateUrl}?token=…  control ${sandbox.url}/sandbox/`);
+  console.log(
+    `  Xsolla: ${all.urls.xsollaWebsocket}, /api/v2/project/{id}/order/{id}, control /sandbox/xsolla/`,
+  );
+  console.log(
+    `  WellPay: /socket.io, /method/RemoteInvoiceApi, /helpers/…RsaKey.php, control /sandbox/wellpay/`,
+  );
   console.log('  Ctrl+C to stop');
 
   let stopping = false;
@@ -82,6 +93,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`Invoicebox sandbox failed to start: ${(err as Error).message}`);
+  console.error(`Sandbox failed to start: ${(err as Error).message}`);
   process.exit(1);
 });

@@ -1,4 +1,17 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Faults } from './faults.ts';
+
+/**
+ * Another emulator sharing the sandbox's HTTP server (Xsolla, WellPay): it takes the requests and upgrades on its
+ * own paths and answers false for the rest, which then reach the Invoicebox emulator.
+ */
+export interface SandboxMount {
+  name: string;
+  handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): void | Promise<void>;
+}
 import type { SandboxState } from './state.ts';
 
 export interface SandboxOptions {
@@ -30,6 +43,8 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Other emulators served on the same port (asked first, on their own paths). */
+  mounts?: SandboxMount[];
 }
 
 /** What every part of the sandbox shares. */

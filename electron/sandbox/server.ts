@@ -48,6 +48,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     changed: () => saver?.schedule(),
   };
 
+  const mounts = options.mounts ?? [];
   const api = createApiHandler(ctx);
   const control = createControlHandler(ctx);
   const pay = createPaymentPageHandler(ctx);
@@ -57,6 +58,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const route = async (): Promise<void> => {
+      for (const mount of mounts) if (await mount.handleRequest(req, res, url)) return;
       if (url.pathname.startsWith('/v3/') || url.pathname.startsWith('/l3/')) return api(req, res, url);
       if (url.pathname.startsWith('/pay/')) return pay(req, res, url);
       if (url.pathname.startsWith('/sandbox/')) {
@@ -80,9 +82,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       console.error('[sandbox] unhandled', err);
     });
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
-    gate.handleUpgrade(req, socket, head),
-  );
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (mounts.some((mount) => mount.handleUpgrade(req, socket, head))) return;
+    gate.handleUpgrade(req, socket, head);
+  });
   server.on('clientError', (_err, socket) => socket.destroy());
 
   const host = options.host ?? '127.0.0.1';
@@ -105,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stopped ??= (async () => {
         stopExpiry();
         await gate.close();
+        for (const mount of mounts) await mount.close();
         saver?.flush();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
