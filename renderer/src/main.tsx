@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.tsx';
+import { useLang } from './i18n/index.ts';
+import { startSync } from './state/sync.ts';
+import './styles.css';
+
+document.documentElement.lang = useLang.getState().lang;
+if (location.hash.startsWith('#/customer')) document.documentElement.classList.add('is-customer');
+startSync();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

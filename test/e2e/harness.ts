@@ -1,0 +1,117 @@
+/**
+ * One end-to-end rig: a real sandbox gateway (startSandbox), the real core pointed at it through the same PAYDESK_*
+ * variables a shop would set, the browser host serving the built renderer, and a real Chromium logged in through the
+ * host's one-time link. Everything on loopback, all state in a temporary directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createCore, type Core } from '../../electron/core/core.ts';
+import { startSandbox, type Sandbox } from '../../electron/sandbox/server.ts';
+import { startWebHost, type WebHost } from '../../electron/web/host.ts';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/contract.ts';
+import { launchChromium } from '../helpers/browser.ts';
+
+export const DEMO_TOKEN = 'b37c4c689295904ed21eee5d9a48d42e';
+export const DEMO_MERCHANT = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const RENDERER_DIR = join(root, 'out', 'renderer');
+
+/** Builds the renderer once per test run when it is missing or older than its sources would allow us to tell. */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(RENDERER_DIR, 'index.html')) && process.env.PAYDESK_E2E_REBUILD !== '1') return;
+  const require = createRequire(join(root, 'package.json'));
+  const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  const r = spawnSync(
+    process.execPath,
+    [viteBin, 'build', '--config', join(root, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface Rig {
+  sandbox: Sandbox;
+  core: Core;
+  host: WebHost;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  dataDir: string;
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  /** The sandbox's control API. */
+  control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export async function startRig(): Promise<Rig> {
+  ensureRendererBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-e2e-'));
+  const sandbox = await startSandbox({ rateLimit: { requests: 100_000, windowMs: 30_000 } });
+  const core = await createCore({
+    env: {
+      PAYDESK_API_URL: sandbox.url,
+      PAYDESK_GATE_URL: sandbox.gateUrl,
+      PAYDESK_TOKEN: DEMO_TOKEN,
+      PAYDESK_MERCHANT_ID: DEMO_MERCHANT,
+      PAYDESK_DATA_DIR: dataDir,
+    },
+    dataDir,
+    keychainService: 'PayDesk-e2e',
+    logToFile: false,
+    // Faster than production so that reconnects and polling fit in a test; the same code paths.
+    tuning: {
+      heartbeatMs: 2_000,
+      pongTimeoutMs: 2_000,
+      pollIntervalMs: 1_000,
+      backoff: { initialMs: 200, maxMs: 1_500 },
+    },
+  });
+  const host = await startWebHost({ core, rendererDir: RENDERER_DIR, pingMs: 2_000 });
+  const browser = await launchChromium();
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'ru-RU',
+    timezoneId: 'Europe/Moscow',
+  });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  await page.goto(host.loginUrl);
+  await page.waitForSelector('[data-testid=new-order]');
+
+  return {
+    sandbox,
+    core,
+    host,
+    browser,
+    context,
+    page,
+    dataDir,
+    invoke: async (method, input) => (await core.invoke(method, input)) as never,
+    async control(method, path, body) {
+      const res = await fetch(`${sandbox.url}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const json = (await res.json()) as { data?: unknown; error?: unknown };
+      if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+      return json.data;
+    },
+    async stop() {
+      await browser.close().catch(() => {});
+      await host.close();
+      await core.stop();
+      await sandbox.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

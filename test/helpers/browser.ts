@@ -1,0 +1,117 @@
+/**
+ * Real Chromium for end-to-end tests, through playwright-core (no bundled browsers: the system's /usr/bin/chromium,
+ * or PAYDESK_CHROMIUM). Plus what every browser test needs: axe-core scans, screenshots, reading a QR off the page.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+// jsqr is CommonJS with an ES-style `export default` in its types: under Node's ESM interop the default import is the
+// function itself at run time, while the types describe a namespace. Take whichever is callable.
+type JsQR = (typeof import('jsqr'))['default'];
+const jsQR: JsQR =
+  typeof jsQRModule === 'function'
+    ? (jsQRModule as unknown as JsQR)
+    : (jsQRModule as unknown as { default: JsQR }).default;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(root, 'package.json'));
+
+export const SCREENSHOT_DIR = join(root, 'test-results', 'screenshots');
+
+const CANDIDATES = [
+  process.env.PAYDESK_CHROMIUM,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
+
+export function chromiumPath(): string | null {
+  for (const c of CANDIDATES) if (c && existsSync(c)) return c;
+  return null;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  if (!executablePath)
+    throw new Error('Chromium not found: apt-get install -y chromium (or set PAYDESK_CHROMIUM)');
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--force-color-profile=srgb',
+      '--font-render-hinting=none',
+      // A Russian till: date inputs and number formats as a cashier in Russia sees them.
+      '--lang=ru-RU',
+    ],
+  });
+}
+
+/** PNG bytes → the text of the QR code in them, or null. */
+export function decodeQrPng(png: Buffer): string | null {
+  const img = PNG.sync.read(png);
+  const code = jsQR(
+    new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length),
+    img.width,
+    img.height,
+  );
+  return code?.data ?? null;
+}
+
+/**
+ * The QR on screen, decoded twice: from the <img>'s own pixels (its data URL) and from what the browser actually
+ * painted (an element screenshot). Both must give the same text.
+ */
+export async function readQr(qr: Locator): Promise<{ fromImage: string | null; fromScreen: string | null }> {
+  const src = await qr.getAttribute('src');
+  let fromImage: string | null = null;
+  if (src?.startsWith('data:image/png;base64,'))
+    fromImage = decodeQrPng(Buffer.from(src.slice(22), 'base64'));
+  const fromScreen = decodeQrPng(await qr.screenshot({ type: 'png' }));
+  return { fromImage, fromScreen };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; html: string; failureSummary?: string }[];
+}
+
+const AXE_SOURCE = (): string => readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core in the page (WCAG 2.x A/AA rules) and returns the serious and critical violations. */
+export async function axeSerious(page: Page): Promise<AxeViolation[]> {
+  const has = await page.evaluate('typeof window.axe !== "undefined"');
+  if (!has) {
+    try {
+      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    } catch {
+      // The page's CSP ('self' scripts only) refuses an injected tag: evaluate the source instead (DevTools
+      // evaluation is not subject to the page's CSP).
+      await page.evaluate(AXE_SOURCE());
+    }
+  }
+  const result = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] })
+      .then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target, html: n.html.slice(0, 200), failureSummary: n.failureSummary })) })))`,
+  )) as AxeViolation[];
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
