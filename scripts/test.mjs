@@ -162,6 +162,16 @@ exit "$rc"
 async function staticChecks() {
   const steps = [
     ['tsc -p tsconfig.json --noEmit', [binOf('typescript', 'tsc'), '-p', 'tsconfig.json', '--noEmit']],
+    // The Electron shell (main + preload) and its build configs against Electron's own types.
+    [
+      'tsc -p tsconfig.electron.json --noEmit',
+      [binOf('typescript', 'tsc'), '-p', 'tsconfig.electron.json', '--noEmit'],
+    ],
+    // The renderer (DOM, JSX).
+    [
+      'tsc -p tsconfig.renderer.json --noEmit',
+      [binOf('typescript', 'tsc'), '-p', 'tsconfig.renderer.json', '--noEmit'],
+    ],
     ['eslint .', [binOf('eslint'), '.']],
     ['prettier --check .', [binOf('prettier'), '--check', '.']],
   ];

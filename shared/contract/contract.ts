@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ORDER_STATUSES, REFUND_STATUSES } from '../domain/order-status.ts';
 import { VAT_CODES } from '../domain/vat.ts';
 import { PAYMENT_TYPES } from '../invoicebox/schemas.ts';
+import { CHANNEL_PREFIX, EVENT_NAMES as EVENT_NAME_LIST, METHOD_NAMES as METHOD_NAME_LIST } from './names.ts';
 
 const kopecks = z.number().int().min(0).max(1e13);
 const id = z.string().min(1).max(64);
@@ -231,5 +232,13 @@ export const contractErrorSchema = z.object({
 });
 export type ContractError = z.infer<typeof contractErrorSchema>;
 
-export const CHANNEL_PREFIX = 'paydesk:';
-export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+// The name lists live in names.ts (no zod, for the preload); these fail to compile if they drift from the schemas.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodListMatches: Same<(typeof METHOD_NAME_LIST)[number], MethodName> = true;
+const eventListMatches: Same<(typeof EVENT_NAME_LIST)[number], EventName> = true;
+void methodListMatches;
+void eventListMatches;
+
+export { CHANNEL_PREFIX };
+export const METHOD_NAMES: readonly MethodName[] = METHOD_NAME_LIST;
+export const EVENT_NAMES: readonly EventName[] = EVENT_NAME_LIST;
