@@ -16,7 +16,9 @@ import { waitFor } from '../helpers/wait.ts';
 const sb = withSandbox();
 
 function runChild(mode: 'create' | 'recover', env: Record<string, string>) {
-  const child = spawn(process.execPath, ['test/fixtures/core-child.ts', mode], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['test/fixtures/core-child.ts', mode], {
+    env: { ...process.env, ...env },
+  });
   const lines: Json[] = [];
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -46,7 +48,9 @@ describe.each([
       expect(first.lines.some((l) => l.created)).toBe(false);
 
       if (keepUpstreamOpen) {
-        await waitFor(async () => (await ordersOnGateway()).some((o) => !before.has(o.id)), { what: 'the gateway to finish' });
+        await waitFor(async () => (await ordersOnGateway()).some((o) => !before.has(o.id)), {
+          what: 'the gateway to finish',
+        });
       } else {
         await new Promise((r) => setTimeout(r, 1_200)); // the delay passes; the aborted request creates nothing
         expect((await ordersOnGateway()).filter((o) => !before.has(o.id))).toHaveLength(0);
@@ -59,7 +63,9 @@ describe.each([
       expect(result.pending).toBe(0);
       const fresh = (await ordersOnGateway()).filter((o) => !before.has(o.id));
       expect(fresh).toHaveLength(1);
-      expect(result.orders).toEqual([{ id: fresh[0].id, merchantOrderId: fresh[0].merchantOrderId, origin: 'console' }]);
+      expect(result.orders).toEqual([
+        { id: fresh[0].id, merchantOrderId: fresh[0].merchantOrderId, origin: 'console' },
+      ]);
     } finally {
       sb.sandbox.faults.reset();
       await proxy.close();

@@ -19,7 +19,12 @@ afterEach(async () => {
 
 async function core(env: Record<string, string>, keychainService?: string): Promise<Core> {
   const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-modes-'));
-  const c = await createCore({ env, dataDir, tuning: FAST_TUNING, ...(keychainService ? { keychainService } : {}) });
+  const c = await createCore({
+    env,
+    dataDir,
+    tuning: FAST_TUNING,
+    ...(keychainService ? { keychainService } : {}),
+  });
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   cleanups.push(() => c.stop());
   return c;
@@ -33,7 +38,11 @@ describe('training mode', () => {
     expect(c.config().mode).toBe('sandbox');
     expect(c.session().sandbox).not.toBeNull();
     await waitFor(() => state(c).state === 'live', { what: 'live on the embedded sandbox' });
-    const settings = (await c.invoke('settings.get', {})) as { apiUrl: string; merchantId: string; mode: string };
+    const settings = (await c.invoke('settings.get', {})) as {
+      apiUrl: string;
+      merchantId: string;
+      mode: string;
+    };
     expect(settings).toMatchObject({ mode: 'sandbox', merchantId: DEMO_MERCHANT_ID });
     expect(settings.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
@@ -45,7 +54,12 @@ describe('live mode with the token in the OS keychain', () => {
   it('checks a token before saving it, uses it, and forgets it on removal', async () => {
     const service = `PayDesk-test-${randomUUID()}`;
     const c = await core(
-      { PAYDESK_API_URL: sb.url, PAYDESK_GATE_URL: sb.sandbox.gateUrl, PAYDESK_MERCHANT_ID: DEMO_MERCHANT_ID, PAYDESK_MODE: 'live' },
+      {
+        PAYDESK_API_URL: sb.url,
+        PAYDESK_GATE_URL: sb.sandbox.gateUrl,
+        PAYDESK_MERCHANT_ID: DEMO_MERCHANT_ID,
+        PAYDESK_MODE: 'live',
+      },
       service,
     );
     cleanups.push(async () => {
@@ -56,10 +70,15 @@ describe('live mode with the token in the OS keychain', () => {
 
     // A well-formed token the gateway does not know is refused and not stored.
     const wrong = 'ffffffffffffffffffffffffffffffff';
-    const refused = (await c.invoke('token.save', { token: wrong }).catch((e: unknown) => e)) as Record<string, unknown>;
+    const refused = (await c.invoke('token.save', { token: wrong }).catch((e: unknown) => e)) as Record<
+      string,
+      unknown
+    >;
     expect(refused.code).toBe('token_rejected');
     expect(JSON.stringify(refused)).not.toContain(wrong);
-    await expect(c.invoke('token.save', { token: 'not a token' })).rejects.toMatchObject({ code: 'token_format' });
+    await expect(c.invoke('token.save', { token: 'not a token' })).rejects.toMatchObject({
+      code: 'token_format',
+    });
     expect(await c.invoke('token.status', {})).toMatchObject({ state: 'not_set' });
 
     const saved = await c.invoke('token.save', { token: DEMO_TOKEN });
@@ -80,12 +99,16 @@ describe('live mode with the token in the OS keychain', () => {
     });
     expect(c.config().mode).toBe('live');
     expect(await c.invoke('token.status', {})).toMatchObject({ state: 'env' });
-    await expect(c.invoke('token.save', { token: DEMO_TOKEN })).rejects.toMatchObject({ code: 'env_override' });
+    await expect(c.invoke('token.save', { token: DEMO_TOKEN })).rejects.toMatchObject({
+      code: 'env_override',
+    });
     await waitFor(() => state(c).state === 'live', { what: 'live with the env token' });
   });
 
   it('refuses a plaintext gate URL off loopback and strips a pasted token from it', async () => {
-    await expect(core({ PAYDESK_GATE_URL: 'ws://example.com/v3/gate/rpc' })).rejects.toMatchObject({ code: 'config_invalid' });
+    await expect(core({ PAYDESK_GATE_URL: 'ws://example.com/v3/gate/rpc' })).rejects.toMatchObject({
+      code: 'config_invalid',
+    });
     const c = await core({
       PAYDESK_API_URL: sb.url,
       PAYDESK_GATE_URL: `${sb.sandbox.gateUrl}?token=${DEMO_TOKEN}`,

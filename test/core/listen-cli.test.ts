@@ -30,8 +30,14 @@ describe('npm run listen', () => {
     await waitFor(() => lines.find((l) => l.type === 'connection' && l.state === 'live'), { what: 'live' });
     const created = await sb.api('POST', '/v3/billing/api/order/order', demoOrder());
     await sb.api('POST', `/sandbox/orders/${created.body.data.id}/pay`, {}, null);
-    const paid = await waitFor(() => lines.find((l) => l.type === 'order' && l.status === 'completed'), { what: 'the payment line' });
-    expect(paid).toMatchObject({ id: created.body.data.id, origin: 'foreign', amount: Math.round(created.body.data.amount * 100) });
+    const paid = await waitFor(() => lines.find((l) => l.type === 'order' && l.status === 'completed'), {
+      what: 'the payment line',
+    });
+    expect(paid).toMatchObject({
+      id: created.body.data.id,
+      origin: 'foreign',
+      amount: Math.round(created.body.data.amount * 100),
+    });
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -35,7 +35,9 @@ describe('one sandbox, three gateways', () => {
       await adapter.track({ projectId: created.project_id, orderId: created.order_id, token: created.token });
       await waitFor(() => adapter.connection().state === 'live', { what: 'Xsolla live' });
       await control(`/sandbox/xsolla/orders/${created.order_id}/status`, { status: 'paid' });
-      await waitFor(() => updates.find((u) => u.status === 'paid' && u.source === 'push'), { what: 'paid pushed' });
+      await waitFor(() => updates.find((u) => u.status === 'paid' && u.source === 'push'), {
+        what: 'paid pushed',
+      });
       await control(`/sandbox/xsolla/orders/${created.order_id}/status`, { status: 'done' });
       await waitFor(() => updates.find((u) => u.status === 'delivered' && u.final), { what: 'done' });
     } finally {
@@ -45,14 +47,21 @@ describe('one sandbox, three gateways', () => {
 
   it('WellPay: the adapter creates an invoice and follows it live through the shared port', async () => {
     const token = (await control('/sandbox/wellpay/tokens', {})).body.data.token as string;
-    const adapter = new WellpayAdapter({ apiUrl: all.urls.wellpay, socketUrl: all.urls.wellpay, token: () => token });
+    const adapter = new WellpayAdapter({
+      apiUrl: all.urls.wellpay,
+      socketUrl: all.urls.wellpay,
+      token: () => token,
+    });
     const updates: TrackedOrder[] = [];
     adapter.events.on('update', (o) => updates.push(o));
     try {
       const { uid } = await adapter.createInvoice({ title: 'Кава', priceMinor: 15_000 });
       await adapter.track(uid);
       await waitFor(() => updates.find((u) => u.id === uid), { what: 'the first fetch' });
-      await control(`/sandbox/wellpay/invoices/${uid}/status`, { status: 'send card', card_f_pay: '4444 5555 6666 7777' });
+      await control(`/sandbox/wellpay/invoices/${uid}/status`, {
+        status: 'send card',
+        card_f_pay: '4444 5555 6666 7777',
+      });
       await waitFor(() => updates.find((u) => u.rawStatus === 'send card'), { what: 'send card' });
       await control(`/sandbox/wellpay/invoices/${uid}/status`, { status: 'success' });
       await waitFor(() => updates.find((u) => u.status === 'paid' && u.final), { what: 'success' });
