@@ -48,6 +48,10 @@ export interface ActionDeps {
   emitOrder: (view: OrderView) => void;
 }
 
+/** Setting: requestKey → merchantOrderId of the cashier's recent order intents (see merchantOrderIdFor). */
+const REQUEST_KEYS = 'orders.requestKeys';
+const REQUEST_KEYS_KEPT = 500;
+
 class ActionError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
@@ -88,13 +92,47 @@ export function createActions(deps: ActionDeps): Actions {
     return v;
   };
 
+  /**
+   * The merchantOrderId of a cashier's intent, kept in the store by its requestKey: a create retried with the same
+   * key — after an error, a lost answer, a crash or a restart of the console — is the same order (the same journal
+   * intent, resumed or found), never a second one. The most recent REQUEST_KEYS_KEPT keys are kept.
+   */
+  function merchantOrderIdFor(requestKey: string): string {
+    const saved = store.getSetting(REQUEST_KEYS);
+    const map: Record<string, string> =
+      saved !== null && typeof saved === 'object' ? { ...(saved as Record<string, string>) } : {};
+    const existing = map[requestKey];
+    if (typeof existing === 'string') return existing;
+    const merchantOrderId = newMerchantOrderId('PD');
+    const entries = Object.entries(map);
+    entries.push([requestKey, merchantOrderId]);
+    store.setSetting(REQUEST_KEYS, Object.fromEntries(entries.slice(-REQUEST_KEYS_KEPT)));
+    return merchantOrderId;
+  }
+
   async function createOrder(input: CreateOrderInput): Promise<OrderView> {
     const session = deps.session();
     const config = deps.config();
+    const merchantOrderId = merchantOrderIdFor(input.requestKey);
+    // Already done under this key (the answer was lost, or the order was recovered at start-up): that order.
+    const stored = store.getOrderByMerchantOrderId(merchantOrderId, session.merchantId);
+    if (stored) return orderViewFromStore(store, stored);
+    const intent = store.getIntent({ kind: 'create_order', merchantOrderId });
+    if (intent?.state === 'failed') {
+      throw new ActionError(
+        intent.errorCode ?? 'order_refused',
+        intent.errorMessage ?? 'The gateway refused the order',
+      );
+    }
+    if (intent?.state === 'done') {
+      const found = await session.api.findOrderByMerchantOrderId(merchantOrderId);
+      if (found) return storeOrder(found, 'console');
+    }
+    // New, or pending (a try whose outcome is unknown): createOrderOnce resumes a pending intent as journaled.
     const ttl = input.ttlMinutes ?? config.orderTtlMinutes;
     const req = buildCreateOrderRequest({
       merchantId: session.merchantId,
-      merchantOrderId: newMerchantOrderId('PD'),
+      merchantOrderId,
       description:
         input.description ??
         input.lines

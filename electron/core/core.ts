@@ -149,9 +149,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     });
     s.events.on('connection', (view) => events.emit('connection', view));
     s.events.on('change', (change) => {
-      const id = change.kind === 'order' ? change.order.id : change.refund.parentId;
-      const row = store.getOrder(id);
-      if (row) events.emit('order', orderViewFromStore(store, row.order));
+      // An order change carries the stored row already; a refund change shows as its parent order.
+      const row = change.kind === 'order' ? change.order : store.getOrder(change.refund.parentId)?.order;
+      if (row) events.emit('order', orderViewFromStore(store, row));
     });
     return s;
   }

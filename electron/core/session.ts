@@ -22,7 +22,11 @@ import {
 } from './gate/notification-handler.ts';
 import { orderSnapshot, refundSnapshot } from './invoicebox/snapshots.ts';
 import type { Store } from './store/store.ts';
-import { createReconciler, type Reconciler } from './sync/reconciler.ts';
+import type { ApplyOrderResult } from './store/types.ts';
+import { createReconciler, type ReconcileApi, type Reconciler } from './sync/reconciler.ts';
+
+/** Setting under which the reconciler keeps its `paidAt` watermarks (per mode, gateway and shop) across restarts. */
+const WATERMARK_KEY = 'reconcile.watermark';
 
 export interface SessionEvents {
   connection: [ConnectionView];
@@ -100,31 +104,36 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     ...(tuning.apiTimeoutMs ? { timeoutMs: tuning.apiTimeoutMs } : {}),
   });
   let requests = 0;
-  const countingApi = {
+  const countingApi: ReconcileApi = {
     async findOrdersByIds(ids: string[]): Promise<OrderResponse[]> {
-      requests += Math.ceil(ids.length / 100);
+      requests += Math.ceil(ids.length / api.maxPageSize);
       return api.findOrdersByIds(ids);
     },
-    async findOrdersPaidSince(since: string): Promise<OrderResponse[]> {
-      const out: OrderResponse[] = [];
-      for (let page = 1; page <= 100; page++) {
+    async findOrdersPaidSince(since: string, maxPages: number) {
+      const orders: OrderResponse[] = [];
+      for (let page = 1; page <= maxPages; page++) {
         requests += 1;
         const rows = await api.findOrders({
           where: { paidAt: { _ge: since } },
           orderBy: [['paidAt', 'asc']],
           page,
-          pageSize: 100,
+          pageSize: api.maxPageSize,
         });
-        out.push(...rows);
-        if (rows.length < 100) break;
+        orders.push(...rows);
+        if (rows.length < api.maxPageSize) return { orders, complete: true };
       }
-      return out;
+      return { orders, complete: false };
     },
     async findRefundsByIds(ids: string[]): Promise<RefundOrderResponse[]> {
       const out: RefundOrderResponse[] = [];
-      for (let i = 0; i < ids.length; i += 100) {
+      for (let i = 0; i < ids.length; i += api.maxPageSize) {
         requests += 1;
-        out.push(...(await api.findRefunds({ where: { id: ids.slice(i, i + 100) }, pageSize: 100 })));
+        out.push(
+          ...(await api.findRefunds({
+            where: { id: ids.slice(i, i + api.maxPageSize) },
+            pageSize: api.maxPageSize,
+          })),
+        );
       }
       return out;
     },
@@ -136,24 +145,56 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   };
 
   const emitChange = (change: StoredChange) => events.emit('change', change);
+  /** Stores a page of the gateway's answers in one transaction (one fsync); one bad document is stored alone. */
+  const applyOrders = (orders: OrderResponse[]): number => {
+    if (orders.length === 0) return 0;
+    let results: ApplyOrderResult[];
+    try {
+      results = store.applyOrderUpdates(orders.map(orderSnapshot), 'reconcile');
+    } catch {
+      results = [];
+      for (const o of orders) {
+        try {
+          results.push(store.applyOrderUpdate(orderSnapshot(o), 'reconcile'));
+        } catch (err) {
+          log.warn('reconcile.order_rejected', { orderId: o.id, error: String(err) });
+        }
+      }
+    }
+    let applied = 0;
+    for (const r of results) {
+      if (r.decision !== 'apply') continue;
+      applied += 1;
+      emitChange({ kind: 'order', order: r.order, decision: 'apply' });
+    }
+    return applied;
+  };
+  const watermarkFor = `${config.mode} ${config.apiUrl} ${merchantId}`; // stable: not the embedded sandbox's port
+  const watermarks = (): Record<string, unknown> => {
+    const saved = store.getSetting(WATERMARK_KEY);
+    return saved !== null && typeof saved === 'object' ? (saved as Record<string, unknown>) : {};
+  };
   const reconciler = createReconciler({
     api: countingApi,
     intervalMs: tuning.pollIntervalMs ?? 3_000,
     countRequests: () => requests,
     log: logFn,
     port: {
-      openOrderIds: () => store.openOrders().map((o) => o.id),
+      openOrdersAfter: (after, limit) => store.openOrdersAfter(after, limit),
+      dueOrderIds: (at, limit) => store.dueOpenOrderIds(at.toISOString(), limit),
       openRefundIds: () => store.openRefunds().map((r) => r.id),
-      applyOrder: (o) => {
-        const r = store.applyOrderUpdate(orderSnapshot(o), 'reconcile');
-        if (r.decision === 'apply') emitChange({ kind: 'order', order: r.order, decision: r.decision });
-        return r.decision;
-      },
+      applyOrders,
       applyRefund: (o) => {
         const r = store.applyRefundUpdate(refundSnapshot(o), 'reconcile');
         if (r.decision === 'apply') emitChange({ kind: 'refund', refund: r.refund, decision: r.decision });
         return r.decision;
       },
+      // Per gateway and shop: another configuration's watermark says nothing about this one.
+      loadWatermark: () => {
+        const saved = watermarks()[watermarkFor];
+        return typeof saved === 'string' ? saved : null;
+      },
+      saveWatermark: (iso) => store.setSetting(WATERMARK_KEY, { ...watermarks(), [watermarkFor]: iso }),
     },
     onCycle: (report) =>
       publish(connection.update({ lastReconcile: { ok: report.ok, at: report.startedAt } })),
@@ -198,7 +239,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       wasOpen = true;
       reconciler.stopPolling();
       // Catch up on whatever changed while we were away, now that new changes arrive live.
-      void reconciler.runOnce();
+      reconciler.catchUp();
     } else if (socket.state === 'closed') {
       if (wasOpen) log.warn('gate.lost', { reason: socket.reason });
       wasOpen = false;
@@ -235,7 +276,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   }
   void recoverIntents()
     .catch((err: unknown) => log.warn('intents.unresolved', { error: String(err) }))
-    .then(() => reconciler.runOnce());
+    .then(() => reconciler.catchUp());
   listener.start();
 
   return {

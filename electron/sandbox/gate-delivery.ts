@@ -61,13 +61,37 @@ export interface DeliverySettings {
   logLimit: number;
 }
 
+/**
+ * One frame of a notification leaving the gate, or one answer arriving: for benchmarks and the chaos run, which
+ * measure from the moment the gateway sends. `at` is wall-clock epoch ms with sub-millisecond resolution
+ * (`performance.timeOrigin + performance.now()`), comparable with the same clock in another process or a browser page
+ * on this machine.
+ */
+export interface DeliveryTrace {
+  orderId: string;
+  status: string | null;
+  subtype: string | null;
+  socket: string;
+  /** Try number (1 = the first). */
+  attempt: number;
+  at: number;
+}
+
+export interface DeliveryObserver {
+  sent?(trace: DeliveryTrace): void;
+  answered?(trace: DeliveryTrace & { outcome: AnswerLabel }): void;
+}
+
 export interface DeliveryDeps {
   sockets: GateSockets;
   faults: Faults;
   timers: TimerSet;
   now: () => Date;
   settings: DeliverySettings;
+  observer?: DeliveryObserver;
 }
+
+const wallClock = (): number => performance.timeOrigin + performance.now();
 
 interface Job {
   readonly record: DeliveryRecord;
@@ -88,6 +112,7 @@ export class NotificationDelivery {
   readonly #timers: TimerSet;
   readonly #now: () => Date;
   readonly #settings: DeliverySettings;
+  readonly #observer: DeliveryObserver | undefined;
   readonly #log: DeliveryRecord[] = [];
   readonly #pending = new Set<Job>();
   /** Reorder fault: notifications held back per merchant. */
@@ -101,6 +126,7 @@ export class NotificationDelivery {
     this.#timers = deps.timers;
     this.#now = deps.now;
     this.#settings = deps.settings;
+    this.#observer = deps.observer;
   }
 
   /** Starts delivering one notification; returns its (live) log entry. */
@@ -236,6 +262,15 @@ export class NotificationDelivery {
   }
 
   async #callOne(conn: GateConnection, job: Job, attempt: DeliveryAttempt): Promise<AnswerVerdict> {
+    const trace = (): DeliveryTrace => ({
+      orderId: job.record.orderId,
+      status: job.record.status,
+      subtype: job.record.subtype,
+      socket: conn.id,
+      attempt: attempt.n,
+      at: wallClock(),
+    });
+    this.#observer?.sent?.(trace());
     const answer = await this.#sockets.call(
       conn,
       'onOrderStatusChange',
@@ -243,6 +278,7 @@ export class NotificationDelivery {
       this.#settings.answerTimeoutMs,
     );
     const judged = judgeAnswer(answer);
+    this.#observer?.answered?.({ ...trace(), outcome: judged.entry.outcome });
     attempt.answers.push({ socket: answer.socket, rpcId: answer.rpcId, ...judged.entry });
     return judged.verdict;
   }

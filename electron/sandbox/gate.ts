@@ -4,13 +4,19 @@
  * wiring of state events to delivery, and the control routes under `/sandbox/` that tests and demos use to poke
  * consoles. Sockets and calls: gate-sockets.ts; delivery and retries: gate-delivery.ts. Described in docs/sandbox-gate.md.
  */
+import { EventEmitter } from 'node:events';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { TEST_NOTIFICATION_ORDER_ID } from '../../shared/invoicebox/schemas.ts';
 import type { SandboxContext } from './context.ts';
-import { NotificationDelivery, type DeliveryRecord } from './gate-delivery.ts';
+import {
+  NotificationDelivery,
+  type AnswerLabel,
+  type DeliveryRecord,
+  type DeliveryTrace,
+} from './gate-delivery.ts';
 import { GateSockets, type GateConnection } from './gate-sockets.ts';
 import { DEFAULT_MAX_BODY_BYTES, HttpError, readJson, sendError, sendJson } from './http-util.ts';
 import { atom, refundNotification, type NotifyEvent } from './state.ts';
@@ -45,7 +51,15 @@ export interface SocketInfo {
   remote: string;
 }
 
+/** What benchmarks and the chaos run watch: each notification frame sent, each answer judged (see DeliveryTrace). */
+export interface GateEvents {
+  sent: [DeliveryTrace];
+  answered: [DeliveryTrace & { outcome: AnswerLabel }];
+}
+
 export interface Gate {
+  /** `sent` / `answered` for every notification frame (nothing is computed when nobody listens). */
+  readonly events: EventEmitter<GateEvents>;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Serves the gate's control routes; false when the route is not the gate's. */
   control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
@@ -70,7 +84,16 @@ export function createGate(ctx: SandboxContext): Gate {
   const callTimeoutMs = opts.gateCallTimeoutMs ?? GATE_DEFAULTS.gateCallTimeoutMs;
   const timers = new TimerSet();
   const sockets = new GateSockets({ faults: ctx.faults, timers, now });
+  const events = new EventEmitter<GateEvents>();
   const delivery = new NotificationDelivery({
+    observer: {
+      sent: (t) => {
+        if (events.listenerCount('sent') > 0) events.emit('sent', t);
+      },
+      answered: (t) => {
+        if (events.listenerCount('answered') > 0) events.emit('answered', t);
+      },
+    },
     sockets,
     faults: ctx.faults,
     timers,
@@ -124,6 +147,7 @@ export function createGate(ctx: SandboxContext): Gate {
   const routes = createControlRoutes(ctx, sockets, delivery, callTimeoutMs);
 
   return {
+    events,
     handleUpgrade,
     control: (req, res, url) => routes(req, res, url),
     async close() {
@@ -133,6 +157,7 @@ export function createGate(ctx: SandboxContext): Gate {
       delivery.close();
       sockets.close();
       timers.clear();
+      events.removeAllListeners();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
     connections: (merchantId) => sockets.list(merchantId).length,

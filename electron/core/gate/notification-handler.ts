@@ -1,13 +1,19 @@
 /**
  * What the console answers to the gateway's calls on the gate.
  *
- * `onOrderStatusChange` is answered only after the change is durably stored (the store commits synchronously inside
- * `applyNotification`); if storing fails the answer is `out_of_service`, so the gateway retries later instead of
- * believing we know. Rules (spec, "Notifications"), decided in the store's single transaction: a repeat gets
- * `success` again; an amount that differs from our own record is refused with `order_wrong_amount`; another
- * merchant's order is refused; an order we did not create (another till, the web shop) is accepted and recorded; a
- * status never goes backwards (a stale one is recorded, not applied). The monitoring test notification is answered
- * after checking the merchant id, and stored nowhere but the notification log.
+ * `onOrderStatusChange` is answered only after the change is durably stored; if storing fails the answer is
+ * `out_of_service`, so the gateway retries later instead of believing we know. Rules (spec, "Notifications"), decided
+ * in the store's transaction: a repeat gets `success` again; an amount that differs from our own record is refused
+ * with `order_wrong_amount`; another merchant's order is refused; an order we did not create (another till, the web
+ * shop) is accepted and recorded; a status never goes backwards (a stale one is recorded, not applied). The monitoring
+ * test notification is answered after checking the merchant id, and stored nowhere but the notification log.
+ *
+ * Group commit: notifications that arrive together (the frames of one socket read, a burst after a gateway hiccup) are
+ * queued and stored in ONE transaction — one fsync instead of one per notification — and each is answered once that
+ * transaction has committed. Each notification runs in its own savepoint inside it, so one that fails is refused
+ * (`out_of_service`) without taking the others with it; if the commit itself fails, every one of them is refused.
+ * A single notification waits for nothing: the queue is flushed on the next turn of the event loop (setImmediate).
+ * Order is kept: notifications are applied in the order they arrived.
  */
 import { z } from 'zod';
 import {
@@ -26,7 +32,8 @@ import { orderSnapshot, refundSnapshot, SnapshotError } from '../invoicebox/snap
 import type { Store } from '../store/store.ts';
 import type { OrderRow, RefundRow, UpdateDecision } from '../store/types.ts';
 
-type Log = (level: 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>) => void;
+type Level = 'info' | 'warn' | 'error';
+type Log = (level: Level, event: string, fields?: Record<string, unknown>) => void;
 
 export type StoredChange =
   | { kind: 'order'; order: OrderRow; decision: UpdateDecision }
@@ -35,13 +42,17 @@ export type StoredChange =
 export interface HandlerOptions {
   store: Store;
   merchantId: () => string;
+  /** Called after the commit, for every change stored (on the next turn of the event loop, after the answers). */
   onChange?: (change: StoredChange) => void;
   log: Log;
+  /** Most notifications stored by one commit (default 256); a longer queue is committed in several. */
+  maxBatch?: number;
 }
 
 const METHOD = 'onOrderStatusChange';
 const paramsSchema = z.union([z.tuple([orderNotificationSchema]), orderNotificationSchema]);
 const SUCCESS: NotificationResult = { status: 'success' };
+export const DEFAULT_MAX_BATCH = 256;
 
 function refuse(
   code: 'order_wrong_amount' | 'order_not_found' | 'out_of_service',
@@ -50,14 +61,30 @@ function refuse(
   return { status: 'error', code, message };
 }
 
+const OUT_OF_SERVICE = (): NotificationResult =>
+  refuse('out_of_service', 'The console could not store the change; retry later');
+
 function invalid(message: string, data?: unknown): RpcError {
   return new RpcError(RPC_INVALID_PARAMS, `Invalid params: ${message}`, data);
 }
 
+/** What storing one notification decided; its log lines and change event are released only after the commit. */
+type Processed =
+  | { answer: NotificationResult; change?: StoredChange; logs: [Level, string, Record<string, unknown>][] }
+  | { error: RpcError };
+
+interface Queued {
+  n: OrderNotification;
+  rpcId: RpcId;
+  resolve: (answer: NotificationResult) => void;
+  reject: (error: unknown) => void;
+}
+
 export function createOrderStatusChangeHandler(options: HandlerOptions): MethodHandler {
   const { store, log } = options;
+  const maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
 
-  function handleRefund(n: OrderNotification, rpcId: RpcId): NotificationResult {
+  function handleRefund(n: OrderNotification, rpcId: RpcId): Processed {
     const snapshot = refundSnapshot(n);
     if (store.getOrder(snapshot.parentId) === null) {
       store.recordNotification({
@@ -68,25 +95,22 @@ export function createOrderStatusChangeHandler(options: HandlerOptions): MethodH
         outcome: 'order_not_found',
         raw: n,
       });
-      log('warn', 'gate.refund_unknown_parent', { refundId: n.id, parentId: snapshot.parentId });
-      return refuse('order_not_found', 'Refund of an order this console does not know yet');
+      return {
+        answer: refuse('order_not_found', 'Refund of an order this console does not know yet'),
+        logs: [['warn', 'gate.refund_unknown_parent', { refundId: n.id, parentId: snapshot.parentId }]],
+      };
     }
-    const result = store.transaction(() => {
-      const applied = store.applyRefundUpdate(
-        snapshot,
-        'gate',
-        rpcId === null ? null : `rpc ${String(rpcId)}`,
-      );
-      const outcome = applied.decision === 'apply' ? 'success' : applied.decision;
-      store.recordNotification({ rpcId, method: METHOD, orderId: n.id, status: n.status, outcome, raw: n });
-      return applied;
-    });
-    log('info', 'refund.status', { refundId: n.id, status: n.status, decision: result.decision });
-    options.onChange?.({ kind: 'refund', refund: result.refund, decision: result.decision });
-    return SUCCESS;
+    const applied = store.applyRefundUpdate(snapshot, 'gate', rpcId === null ? null : `rpc ${String(rpcId)}`);
+    const outcome = applied.decision === 'apply' ? 'success' : applied.decision;
+    store.recordNotification({ rpcId, method: METHOD, orderId: n.id, status: n.status, outcome, raw: n });
+    return {
+      answer: SUCCESS,
+      change: { kind: 'refund', refund: applied.refund, decision: applied.decision },
+      logs: [['info', 'refund.status', { refundId: n.id, status: n.status, decision: applied.decision }]],
+    };
   }
 
-  function handleOrder(n: OrderNotification, rpcId: RpcId): NotificationResult {
+  function handleOrder(n: OrderNotification, rpcId: RpcId): Processed {
     const result = store.applyNotification(
       orderSnapshot(n),
       { rpcId, raw: n },
@@ -94,17 +118,120 @@ export function createOrderStatusChangeHandler(options: HandlerOptions): MethodH
     );
     switch (result.outcome) {
       case 'foreign_merchant':
-        log('warn', 'gate.foreign_merchant', { orderId: n.id });
-        return refuse('order_not_found', 'Order belongs to another merchant');
+        return {
+          answer: refuse('order_not_found', 'Order belongs to another merchant'),
+          logs: [['warn', 'gate.foreign_merchant', { orderId: n.id }]],
+        };
       case 'order_wrong_amount':
-        log('warn', 'gate.wrong_amount', { orderId: n.id, ours: result.order?.amount, theirs: n.amount });
-        return refuse('order_wrong_amount', "The amount differs from the console's record of this order");
+        return {
+          answer: refuse('order_wrong_amount', "The amount differs from the console's record of this order"),
+          logs: [
+            ['warn', 'gate.wrong_amount', { orderId: n.id, ours: result.order?.amount, theirs: n.amount }],
+          ],
+        };
       default:
-        log('info', 'order.status', { orderId: n.id, status: n.status, decision: result.decision });
-        if (result.order && result.decision) {
-          options.onChange?.({ kind: 'order', order: result.order, decision: result.decision });
+        return {
+          answer: SUCCESS,
+          ...(result.order && result.decision
+            ? { change: { kind: 'order' as const, order: result.order, decision: result.decision } }
+            : {}),
+          logs: [['info', 'order.status', { orderId: n.id, status: n.status, decision: result.decision }]],
+        };
+    }
+  }
+
+  function handleOne(n: OrderNotification, rpcId: RpcId): Processed {
+    if (n.id === TEST_NOTIFICATION_ORDER_ID) {
+      const ours = n.merchantId === options.merchantId();
+      store.recordNotification({
+        rpcId,
+        method: METHOD,
+        orderId: n.id,
+        status: n.status,
+        outcome: 'test',
+        raw: n,
+      });
+      return {
+        answer: ours ? SUCCESS : refuse('order_not_found', 'Test notification for another merchant'),
+        logs: [['info', 'gate.test_notification', { ours }]],
+      };
+    }
+    if (n.merchantId !== options.merchantId()) {
+      store.recordNotification({
+        rpcId,
+        method: METHOD,
+        orderId: n.id,
+        status: n.status,
+        outcome: 'foreign_merchant',
+        raw: n,
+      });
+      return {
+        answer: refuse('order_not_found', 'Order belongs to another merchant'),
+        logs: [['warn', 'gate.foreign_merchant', { orderId: n.id }]],
+      };
+    }
+    return n.subtype === 'refund' ? handleRefund(n, rpcId) : handleOrder(n, rpcId);
+  }
+
+  /** One notification in its own savepoint: a failure undoes only its own writes. */
+  function processOne(item: Queued): Processed {
+    try {
+      return store.transaction(() => handleOne(item.n, item.rpcId));
+    } catch (err) {
+      if (err instanceof SnapshotError) return { error: invalid(err.message) };
+      return {
+        answer: OUT_OF_SERVICE(),
+        logs: [['error', 'store.commit_failed', { orderId: item.n.id, error: String(err) }]],
+      };
+    }
+  }
+
+  function commit(batch: Queued[]): void {
+    const processed: Processed[] = [];
+    try {
+      store.transaction(() => {
+        for (const item of batch) processed.push(processOne(item));
+      });
+    } catch (err) {
+      // The commit failed: nothing of this batch is stored, so nothing is acknowledged; the gateway retries.
+      log('error', 'store.commit_failed', { notifications: batch.length, error: String(err) });
+      for (const item of batch) item.resolve(OUT_OF_SERVICE());
+      return;
+    }
+    const changes: StoredChange[] = [];
+    batch.forEach((item, i) => {
+      const p = processed[i]!;
+      if ('error' in p) {
+        item.reject(p.error);
+        return;
+      }
+      for (const [level, event, fields] of p.logs) log(level, event, fields);
+      item.resolve(p.answer);
+      if (p.change) changes.push(p.change);
+    });
+    if (changes.length > 0 && options.onChange) {
+      const onChange = options.onChange;
+      // After the answers have gone out (they are sent from the promise reactions of this turn).
+      setImmediate(() => {
+        for (const change of changes) {
+          try {
+            onChange(change);
+          } catch (err) {
+            log('error', 'gate.change_listener_failed', { error: String(err) });
+          }
         }
-        return SUCCESS;
+      });
+    }
+  }
+
+  let queue: Queued[] = [];
+  let scheduled = false;
+  function flush(): void {
+    scheduled = false;
+    while (queue.length > 0) {
+      const all = queue;
+      queue = [];
+      for (let i = 0; i < all.length; i += maxBatch) commit(all.slice(i, i + maxBatch));
     }
   }
 
@@ -117,38 +244,13 @@ export function createOrderStatusChangeHandler(options: HandlerOptions): MethodH
       });
     }
     const n = Array.isArray(parsed.data) ? parsed.data[0] : parsed.data;
-    try {
-      if (n.id === TEST_NOTIFICATION_ORDER_ID) {
-        const ours = n.merchantId === options.merchantId();
-        store.recordNotification({
-          rpcId,
-          method: METHOD,
-          orderId: n.id,
-          status: n.status,
-          outcome: 'test',
-          raw: n,
-        });
-        log('info', 'gate.test_notification', { ours });
-        return ours ? SUCCESS : refuse('order_not_found', 'Test notification for another merchant');
+    return new Promise<NotificationResult>((resolve, reject) => {
+      queue.push({ n, rpcId, resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
       }
-      if (n.merchantId !== options.merchantId()) {
-        store.recordNotification({
-          rpcId,
-          method: METHOD,
-          orderId: n.id,
-          status: n.status,
-          outcome: 'foreign_merchant',
-          raw: n,
-        });
-        log('warn', 'gate.foreign_merchant', { orderId: n.id });
-        return refuse('order_not_found', 'Order belongs to another merchant');
-      }
-      return n.subtype === 'refund' ? handleRefund(n, rpcId) : handleOrder(n, rpcId);
-    } catch (err) {
-      if (err instanceof SnapshotError) throw invalid(err.message);
-      log('error', 'store.commit_failed', { orderId: n.id, error: String(err) });
-      return refuse('out_of_service', 'The console could not store the change; retry later');
-    }
+    });
   };
 }
 

@@ -259,11 +259,18 @@ export class Store {
         options.origin ?? (this.#hasIntent('create_order', v.merchant_order_id) ? 'console' : 'foreign');
       const inserted = this.#stmt(
         `INSERT INTO orders (id, merchant_id, merchant_order_id, merchant_order_id_fold, origin, status, amount,
-           vat_amount, currency, description, payment_url, created_at, expiration_date, paid_at, updated_at, raw_json,
-           basket_json)
+           vat_amount, currency, description, description_fold, payment_url, created_at, expiration_date, paid_at,
+           updated_at, raw_json, basket_json)
          VALUES (:id, :merchant_id, :merchant_order_id, :fold, :origin, :status, :amount, :vat_amount, :currency,
-           :description, :payment_url, :created_at, :expiration_date, :paid_at, :updated_at, :raw_json, :basket_json)`,
-      ).run({ ...v, fold: fold(v.merchant_order_id), origin, updated_at: now });
+           :description, :description_fold, :payment_url, :created_at, :expiration_date, :paid_at, :updated_at,
+           :raw_json, :basket_json)`,
+      ).run({
+        ...v,
+        fold: fold(v.merchant_order_id),
+        description_fold: fold(v.description),
+        origin,
+        updated_at: now,
+      });
       this.#stmt('INSERT INTO orders_fts (rowid, description) VALUES (?, ?)').run(
         inserted.lastInsertRowid,
         v.description,
@@ -318,6 +325,7 @@ export class Store {
          WHERE id = :id`,
       ).run({ ...next, updated_at: now, id: v.id });
       if (next.description !== current.description) {
+        this.#stmt('UPDATE orders SET description_fold = ? WHERE id = ?').run(fold(next.description), v.id);
         this.#stmt("INSERT INTO orders_fts (orders_fts, rowid, description) VALUES ('delete', ?, ?)").run(
           int(current.seq),
           text(current.description),
@@ -395,6 +403,37 @@ export class Store {
     return rows.map(summaryRow);
   }
 
+  /**
+   * The reconciler's rolling sweep: up to `limit` open orders (status `created`) after `after` in creation order
+   * (created_at, id), oldest first. An empty or short page means the end of the open set.
+   */
+  openOrdersAfter(
+    after: { createdAt: string; id: string } | null,
+    limit: number,
+  ): { id: string; createdAt: string }[] {
+    const n = positiveInt(limit, 'limit');
+    const rows =
+      after === null
+        ? this.#stmt(
+            "SELECT o.id, o.created_at FROM orders o WHERE o.status = 'created' ORDER BY o.created_at, o.id LIMIT ?",
+          ).all(n)
+        : this.#stmt(
+            `SELECT o.id, o.created_at FROM orders o WHERE o.status = 'created' AND (o.created_at, o.id) > (?, ?)
+             ORDER BY o.created_at, o.id LIMIT ?`,
+          ).all(after.createdAt, after.id, n);
+    return rows.map((r) => ({ id: text(r.id), createdAt: text(r.created_at) }));
+  }
+
+  /** Open orders whose expiration date is at or before `at` (the gateway expires them), earliest deadline first. */
+  dueOpenOrderIds(at: string, limit: number): string[] {
+    return this.#stmt(
+      `SELECT o.id FROM orders o WHERE o.status = 'created' AND o.expiration_date IS NOT NULL
+         AND o.expiration_date <= ? ORDER BY o.expiration_date, o.id LIMIT ?`,
+    )
+      .all(toIsoUtc(at, 'at'), positiveInt(limit, 'limit'))
+      .map((r) => text(r.id));
+  }
+
   countByStatus(): StatusCounts {
     const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as StatusCounts;
     for (const row of this.#stmt('SELECT status, count(*) AS n FROM orders GROUP BY status').all()) {
@@ -406,12 +445,19 @@ export class Store {
   /**
    * Orders matching every given filter, newest first (createdAt desc, id desc). Keyset paging with `cursor` (stable
    * while new orders arrive); `offset` works too. `total` only with `withTotal`.
+   *
+   * Speed (100,000 orders, see docs/BENCHMARKS.md): a text is first resolved to the orders it matches — by number
+   * prefix, gateway id and description (trigram index from three characters, a narrow folded-description index
+   * below) — once, and reused by the page and the count. A first page that is not full is its own total; totals and
+   * text matches are cached until the next write, so the next page costs one indexed page read.
    */
   searchOrders(query: OrderSearch = {}): OrderSearchResult {
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : positiveInt(query.limit, 'limit');
     if (limit > MAX_PAGE_SIZE) throw new StoreError('invalid_input', `limit ${limit} > ${MAX_PAGE_SIZE}`);
-    const built = buildSearch(query, limit);
     return readTransaction(this.#db, () => {
+      const text = query.text?.trim() ?? '';
+      const hits = resolvesText(text, query) ? this.#textHits(text) : null;
+      const built = buildSearch(query, limit, hits);
       const rows = this.#stmt(built.rowsSql).all(built.rowParams).map(summaryRow);
       const more = rows.length > limit;
       if (more) rows.length = limit;
@@ -421,19 +467,68 @@ export class Store {
         nextCursor: more && last !== undefined ? encodeCursor(last.createdAt, last.id) : null,
       };
       if (query.withTotal === true) {
-        result.total = int(this.#stmt(built.countSql).get(built.countParams)?.n ?? 0);
+        const firstPage =
+          (query.cursor === undefined || query.cursor === null) &&
+          (query.offset === undefined || query.offset === 0);
+        if (firstPage && !more) result.total = rows.length;
+        else if (built.countSql === null) result.total = hits?.count ?? 0;
+        else result.total = this.#count(built);
       }
       return result;
     });
   }
 
-  /** The query plan of searchOrders' row query (EXPLAIN QUERY PLAN details), for tests and diagnostics. */
+  /** The query plans (EXPLAIN QUERY PLAN details) of every statement searchOrders runs, for tests and diagnostics. */
   explainSearch(query: OrderSearch = {}): string[] {
-    const built = buildSearch(query, query.limit ?? DEFAULT_PAGE_SIZE);
-    return this.#db
-      .prepare(`EXPLAIN QUERY PLAN ${built.rowsSql}`)
-      .all(built.rowParams)
-      .map((r) => text(r.detail));
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    return readTransaction(this.#db, () => {
+      const plans: string[] = [];
+      const explain = (sql: string, params: Params) =>
+        this.#db
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(params)
+          .map((r) => text(r.detail));
+      const t = query.text?.trim() ?? '';
+      let hits: TextHits | null = null;
+      if (resolvesText(t, query)) {
+        const [sql, params] = textHitStatement(t);
+        plans.push(...explain(sql, params));
+        hits = this.#textHits(t);
+      }
+      const built = buildSearch(query, limit, hits);
+      plans.push(...explain(built.rowsSql, built.rowParams));
+      return plans;
+    });
+  }
+
+  /** What has changed since: this connection's writes and any other connection's commits. */
+  #dataVersion(): string {
+    const row = this.#stmt('SELECT total_changes() AS n, data_version AS v FROM pragma_data_version').get();
+    return `${String(row?.n)}:${String(row?.v)}`;
+  }
+
+  readonly #hitsCache = new Map<string, { version: string; hits: TextHits }>();
+  readonly #countCache = new Map<string, { version: string; n: number }>();
+
+  /** The orders a search text matches (see textHitStatement), cached until the next write. */
+  #textHits(t: string): TextHits {
+    const version = this.#dataVersion();
+    const cached = this.#hitsCache.get(t);
+    if (cached !== undefined && cached.version === version) return cached.hits;
+    const [sql, params] = textHitStatement(t);
+    const row = this.#stmt(sql).get(params);
+    const hits: TextHits = { count: int(row?.n ?? 0), json: text(row?.hits ?? '[]') };
+    remember(this.#hitsCache, t, { version, hits });
+    return hits;
+  }
+
+  #count(built: BuiltSearch): number {
+    const version = this.#dataVersion();
+    const cached = this.#countCache.get(built.countKey);
+    if (cached !== undefined && cached.version === version) return cached.n;
+    const n = int(this.#stmt(built.countSql!).get(built.countParams)?.n ?? 0);
+    remember(this.#countCache, built.countKey, { version, n });
+    return n;
   }
 
   // ── refunds ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -882,62 +977,160 @@ export class Store {
 interface BuiltSearch {
   rowsSql: string;
   rowParams: Params;
-  countSql: string;
+  /** null: the count is the number of text hits (no other filter). */
+  countSql: string | null;
   countParams: Params;
+  /** The filters, without paging: the key of the cached count. */
+  countKey: string;
 }
 
-function buildSearch(query: OrderSearch, limit: number): BuiltSearch {
+/** Above this many text hits, the page is found by walking the created_at index (stops after one page) instead of
+ * sorting every hit. */
+const WALK_HITS_ABOVE = 1_000;
+
+/** Number prefix (folded), gateway id (as typed or folded): the parameters every text search uses. */
+function textParams(t: string): Params {
+  const folded = fold(t);
+  return { t_lo: folded, t_hi: `${folded}\u{10FFFF}`, t_id: t, t_id_folded: folded };
+}
+
+const NUMBER_TERM = '(o.merchant_order_id_fold >= :t_lo AND o.merchant_order_id_fold < :t_hi)';
+const ID_TERM = 'o.id IN (:t_id, :t_id_folded)';
+const SHORT_TERM = 'instr(o.description_fold, :t_sub) > 0';
+
+/** True when a text is long enough for the trigram index (see MIN_INDEXED_SUBSTRING). */
+const usesTrigrams = (t: string): boolean => [...t].length >= MIN_INDEXED_SUBSTRING;
+
+/**
+ * A text resolved once to the orders it matches — number prefix, gateway id, description substring (through the
+ * trigram index from three characters; below that, a scan of the narrow folded-description index) — as their count
+ * and a JSON array of their seq, computed in SQLite (no row objects in JavaScript) and reused by the page and the
+ * count.
+ */
+function textHitStatement(t: string): [string, Params] {
+  const params: Params = textParams(t);
+  let description: string;
+  if (usesTrigrams(t)) {
+    // A quoted FTS5 phrase is literal; with the trigram tokenizer it matches any substring, case-insensitively.
+    params.t_fts = `"${t.replaceAll('"', '""')}"`;
+    description = 'SELECT rowid AS seq FROM orders_fts WHERE orders_fts MATCH :t_fts';
+  } else {
+    params.t_sub = fold(t);
+    description = `SELECT o.seq FROM orders o WHERE ${SHORT_TERM}`;
+  }
+  // UNION ALL + DISTINCT rather than UNION: a UNION merges its branches in seq order, which would make SQLite read
+  // a description scan from the wide table (in rowid order) instead of its narrow index.
+  const sql =
+    'SELECT count(*) AS n, json_group_array(seq) AS hits FROM (SELECT DISTINCT seq FROM (' +
+    `SELECT o.seq FROM orders o WHERE ${NUMBER_TERM} ` +
+    `UNION ALL SELECT o.seq FROM orders o WHERE ${ID_TERM} ` +
+    `UNION ALL ${description}))`;
+  return [sql, params];
+}
+
+/** Any filter besides the text. */
+function hasFilters(q: OrderSearch): boolean {
+  return (
+    (q.status !== undefined && q.status.length > 0) ||
+    q.from !== undefined ||
+    q.to !== undefined ||
+    q.minAmount !== undefined ||
+    q.maxAmount !== undefined
+  );
+}
+
+/**
+ * Whether a search resolves its text to hits first: always from three characters (the trigram index); a shorter text
+ * only together with other filters (alone, the page walks the created_at index and the count scans the narrow
+ * folded-description index directly).
+ */
+const resolvesText = (t: string, q: OrderSearch): boolean => t !== '' && (usesTrigrams(t) || hasFilters(q));
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > 16) cache.delete(cache.keys().next().value!);
+}
+
+/** A search text's matches: how many, and their seq as a JSON array (for json_each). */
+interface TextHits {
+  count: number;
+  json: string;
+}
+
+function buildSearch(query: OrderSearch, limit: number, hits: TextHits | null): BuiltSearch {
   const where: string[] = [];
+  /** Terms written differently in the page query than in the count (index hints), by position in `where`. */
+  const rowOnly = new Map<number, string>();
+  const countOnly = new Map<number, string>();
   const params: Params = {};
   const text = query.text?.trim() ?? '';
-  if (text !== '') {
-    const folded = fold(text);
-    params.t_lo = folded;
-    params.t_hi = `${folded}\u{10FFFF}`;
-    params.t_id = text;
-    params.t_id_folded = folded;
-    const terms = [
-      '(o.merchant_order_id_fold >= :t_lo AND o.merchant_order_id_fold < :t_hi)',
-      'o.id IN (:t_id, :t_id_folded)',
-    ];
-    if ([...text].length >= MIN_INDEXED_SUBSTRING) {
-      // A quoted FTS5 phrase is literal; with the trigram tokenizer it matches any substring, case-insensitively.
-      params.t_fts = `"${text.replaceAll('"', '""')}"`;
-      terms.push('o.seq IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH :t_fts)');
-    } else {
-      params.t_sub = folded;
-      terms.push('paydesk_contains_folded(o.description, :t_sub)');
-    }
-    where.push(`(${terms.join(' OR ')})`);
+  /** A text too short for the trigram index: tested row by row, on the narrow folded columns. */
+  const shortText = text !== '' && hits === null;
+  const filtered = hasFilters(query);
+  /** Many hits: membership is checked along whichever index the other filters use (see `from` below). */
+  const many = hits !== null && hits.count > WALK_HITS_ABOVE;
+  if (hits !== null) {
+    params.t_hits = hits.json;
+    where.push('o.seq IN (SELECT value FROM json_each(:t_hits))');
+    // Counting many hits under another filter: along that filter's index ('+' keeps the planner from looking every
+    // hit up by rowid in the wide table), checking membership in the index entry itself.
+    if (many && filtered) countOnly.set(where.length - 1, '+o.seq IN (SELECT value FROM json_each(:t_hits))');
+  } else if (shortText) {
+    Object.assign(params, textParams(text), { t_sub: fold(text) });
+    where.push(`(${NUMBER_TERM} OR ${ID_TERM} OR ${SHORT_TERM})`);
   }
+  let filters = 0;
   if (query.status !== undefined && query.status.length > 0) {
     const statuses = [...new Set(query.status)];
     statuses.forEach((s, i) => {
       if (!isOrderStatus(s)) throw new StoreError('invalid_input', `unknown order status: ${String(s)}`);
       params[`s${i}`] = s;
     });
-    where.push(`o.status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`);
+    // One status: its (status, created_at, id) index gives the page in order. Several: that index would have to
+    // read and sort every match (most of the table for completed + expired); walking created_at newest first and
+    // checking the status ('+' keeps the planner off the status index) stops after a page.
+    const list = statuses.map((_, i) => `:s${i}`).join(', ');
+    where.push(`o.status IN (${list})`);
+    if (statuses.length > 1) rowOnly.set(where.length - 1, `+o.status IN (${list})`);
+    filters += 1;
   }
   if (query.from !== undefined) {
     params.from = toIsoUtc(query.from, 'from');
     where.push('o.created_at >= :from');
+    filters += 1;
   }
   if (query.to !== undefined) {
     params.to = toIsoUtc(query.to, 'to');
     where.push('o.created_at < :to');
+    filters += 1;
   }
   if (query.minAmount !== undefined) {
     params.min_amount = kopecks(query.minAmount, 'minAmount');
     where.push('o.amount >= :min_amount');
+    filters += 1;
   }
   if (query.maxAmount !== undefined) {
     params.max_amount = kopecks(query.maxAmount, 'maxAmount');
     where.push('o.amount <= :max_amount');
+    filters += 1;
   }
   const countParams = { ...params };
-  const countSql = `SELECT count(*) AS n FROM orders o${whereSql(where)}`;
+  let countSql: string | null =
+    `SELECT count(*) AS n FROM orders o${whereSql(where.map((term, i) => countOnly.get(i) ?? term))}`;
+  if (hits !== null && filters === 0) countSql = null;
+  else if (shortText && filters === 0) {
+    // Three disjoint parts, each from an index alone: descriptions (the narrow folded index), then numbers and ids
+    // whose description does not match (a handful).
+    countSql =
+      `SELECT (SELECT count(*) FROM orders o WHERE ${SHORT_TERM})` +
+      ` + (SELECT count(*) FROM orders o WHERE ${NUMBER_TERM} AND NOT ${SHORT_TERM})` +
+      ` + (SELECT count(*) FROM orders o WHERE ${ID_TERM} AND NOT ${NUMBER_TERM} AND NOT ${SHORT_TERM}) AS n`;
+  }
+  const { cursor: _c, offset: _o, limit: _l, withTotal: _w, ...filterKey } = query;
+  const countKey = JSON.stringify({ ...filterKey, text: query.text?.trim() ?? '' });
 
-  const rowWhere = [...where];
+  const rowWhere = where.map((term, i) => rowOnly.get(i) ?? term);
   const cursor = query.cursor ?? null;
   let tail = 'LIMIT :limit';
   params.limit = limit + 1;
@@ -950,8 +1143,13 @@ function buildSearch(query: OrderSearch, limit: number): BuiltSearch {
     params.offset = nonNegativeInt(query.offset, 'offset');
     tail += ' OFFSET :offset';
   }
-  const rowsSql = `SELECT ${SUMMARY_SELECT} FROM orders o${whereSql(rowWhere)} ORDER BY o.created_at DESC, o.id DESC ${tail}`;
-  return { rowsSql, rowParams: params, countSql, countParams };
+  // Few hits: look each up and sort them. Many, and nothing else: walk the created_at index newest first and stop
+  // after a page. Many, with other filters: the planner walks their index (in created_at order where it can).
+  let from = 'orders o';
+  if (hits !== null && !many) from = 'orders o NOT INDEXED';
+  else if ((many && !filtered) || (shortText && filters === 0)) from = 'orders o INDEXED BY orders_created';
+  const rowsSql = `SELECT ${SUMMARY_SELECT} FROM ${from}${whereSql(rowWhere)} ORDER BY o.created_at DESC, o.id DESC ${tail}`;
+  return { rowsSql, rowParams: params, countSql, countParams, countKey };
 }
 
 function whereSql(terms: readonly string[]): string {

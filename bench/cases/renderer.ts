@@ -1,0 +1,214 @@
+/**
+ * The console in real Chromium, served by the browser host from a core child process (as `npm run web` does):
+ *  - notify_to_paint_*: the sandbox sends `onOrderStatusChange` (the gate's own send timestamp) → the new status is
+ *    painted on the payment screen. Measured in the page: a MutationObserver sees `[data-testid=order-status]`
+ *    take `data-status="completed"`, then the requestAnimationFrame callback of the frame that shows it runs: that moment,
+ *    `performance.timeOrigin + performance.now()`, is "painted" (the frame's paint follows within it; a message posted
+ *    from that callback, run once the frame is done, is reported as `notify_to_frame_done_*`).
+ *    Both clocks are the machine's wall clock (bench/lib/clock.ts).
+ *  - renderer_first_paint_ms: cold loads of the console (a fresh browser context each: no cache, no session), the
+ *    `first-contentful-paint` entry of the Performance API.
+ *  - renderer_bundle_gzip_kb: every .js and .css file of the build, gzipped.
+ */
+import type { Page } from 'playwright-core';
+import { sleep, until, wallNow } from '../lib/clock.ts';
+import { startCoreProcess, type ChildEvent } from '../lib/core-process.ts';
+import { addOrdersDirect, control, newShop, startGateway } from '../lib/gateway.ts';
+import { buildRenderer, bundleGzipKb, launchBrowser } from '../lib/renderer.ts';
+import { summarize } from '../lib/stats.ts';
+import { tempDir } from '../lib/workspace.ts';
+
+export interface RendererOptions {
+  paints?: number;
+  warmup?: number;
+  loads?: number;
+  log?: (line: string) => void;
+}
+
+interface PaintRecord {
+  want: string;
+  dom: number | null;
+  raf: number | null;
+  paint: number | null;
+}
+
+/** Installed in the page (DevTools evaluation is not subject to the page's CSP). */
+const ARM = `(want) => {
+  const rec = { want, dom: null, raf: null, paint: null };
+  window.__benchPaint = rec;
+  const check = () => {
+    if (rec.dom !== null) return;
+    const el = document.querySelector('[data-testid=order-status]');
+    if (!el || el.getAttribute('data-status') !== want) return;
+    rec.dom = performance.timeOrigin + performance.now();
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      rec.raf = performance.timeOrigin + performance.now();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { rec.paint = performance.timeOrigin + performance.now(); };
+      channel.port2.postMessage(0);
+    });
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  check();
+}`;
+
+export async function runRenderer(options: RendererOptions = {}) {
+  const paints = options.paints ?? 150;
+  const warmup = options.warmup ?? 15;
+  const loads = options.loads ?? 20;
+  const log = options.log ?? (() => {});
+  const rendererDir = tempDir('renderer');
+  const t0 = Date.now();
+  buildRenderer(rendererDir);
+  const bundle = bundleGzipKb(rendererDir);
+  log(
+    `  renderer: built in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${bundle.files.length} js/css files, ${bundle.kb.toFixed(1)} KB gzipped`,
+  );
+
+  const shop = newShop();
+  const sandbox = await startGateway(shop);
+  const core = await startCoreProcess({ sandbox, ...shop, dataDir: tempDir('renderer-core'), rendererDir });
+  const browser = await launchBrowser();
+  try {
+    await until(
+      async () => (await core.call<{ state: string }>('connection')).state === 'live',
+      'the gate to be live',
+    );
+
+    // ── cold loads ──
+    const fcp: number[] = [];
+    for (let i = 0; i < loads + 2; i++) {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+      const page = await context.newPage();
+      await page.goto(await core.call<string>('loginUrl'), { waitUntil: 'load' });
+      const ms = await page.evaluate(async () => {
+        for (let k = 0; k < 200; k++) {
+          const e = performance.getEntriesByName('first-contentful-paint')[0];
+          if (e) return e.startTime;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return NaN;
+      });
+      if (i >= 2) fcp.push(ms); // the first two warm the host's file reads and Chromium itself
+      await context.close();
+    }
+    const fcpSum = summarize(fcp);
+    log(
+      `  renderer: first-contentful-paint p50 ${fcpSum.p50.toFixed(1)} ms, p99 ${fcpSum.p99.toFixed(1)} ms over ${fcp.length} cold loads`,
+    );
+
+    // ── notify → paint ──
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+    const page: Page = await context.newPage();
+    // When each `order` event reached the page (before the renderer's own listener runs): splits the path into
+    // core → page and page → screen.
+    await page.addInitScript(`(() => {
+      const add = EventSource.prototype.addEventListener;
+      EventSource.prototype.addEventListener = function (type, listener, options) {
+        if (type === 'order') {
+          add.call(this, type, (ev) => {
+            try { const v = JSON.parse(ev.data); if (v.status === 'completed') (window.__benchSse ??= {})[v.id] = performance.timeOrigin + performance.now(); } catch {}
+          }, options);
+        }
+        return add.call(this, type, listener, options);
+      };
+    })()`);
+    await page.goto(await core.call<string>('loginUrl'), { waitUntil: 'load' });
+    await page.waitForSelector('[data-testid=new-order]', { timeout: 30_000 });
+    const orders = addOrdersDirect(sandbox, shop, warmup + paints, { prefix: 'PAINT' });
+    await core.call('seedOrders', { orders });
+    await core.call('watchOrders', { on: true });
+    const stored = new Map<string, number>();
+    core.events.on('event', (e: ChildEvent) => {
+      if (e.type === 'order' && e.status === 'completed') stored.set(e.id as string, e.at as number);
+    });
+    const sent = new Map<string, number>();
+    sandbox.gate.events.on('sent', (t) => {
+      if (t.status === 'completed' && !sent.has(t.orderId)) sent.set(t.orderId, t.at);
+    });
+
+    const toPaint: number[] = [];
+    const toStore: number[] = [];
+    const toDom: number[] = [];
+    const toPage: number[] = [];
+    const toFrameEnd: number[] = [];
+    for (let i = 0; i < orders.length; i++) {
+      const id = orders[i]!.id;
+      await page.evaluate(`location.hash = ${JSON.stringify(`#/pay/${id}`)}`);
+      await page.waitForSelector(
+        `[data-testid=payment-screen][data-order-id="${id}"] [data-testid=order-status][data-status=created]`,
+        { timeout: 15_000 },
+      );
+      // The customer pays after the QR is on screen (in life: seconds later, once scanned); then at a random moment.
+      await page.waitForSelector(`[data-testid=payment-screen][data-order-id="${id}"] img[data-testid=qr]`, {
+        timeout: 15_000,
+      });
+      await sleep(200 + Math.random() * 400);
+      await page.evaluate(`(${ARM})('completed')`); // evaluated through DevTools: allowed by the CSP
+      const payAt = wallNow();
+      const res = await control(sandbox, 'POST', `/sandbox/orders/${id}/pay`);
+      if (res.status !== 200) throw new Error(`pay ${id}: ${res.status}`);
+      // A function, not a string: the page's CSP forbids eval, and functions are run through DevTools.
+      const handle = await page.waitForFunction(
+        () => {
+          const rec = (globalThis as unknown as { __benchPaint?: PaintRecord }).__benchPaint;
+          return rec && rec.paint !== null ? rec : null;
+        },
+        undefined,
+        { polling: 5, timeout: 15_000 },
+      );
+      const rec = (await handle.jsonValue()) as PaintRecord;
+      await until(() => sent.has(id) && stored.has(id), 'the send and store timestamps', {
+        timeoutMs: 10_000,
+      });
+      const s = sent.get(id)!;
+      const sse = (await page.evaluate(`window.__benchSse?.[${JSON.stringify(id)}] ?? null`)) as
+        number | null;
+      if (i < warmup) continue;
+      if (sse !== null) toPage.push(sse - s);
+      toPaint.push(rec.raf! - s);
+      toFrameEnd.push(rec.paint! - s);
+      toDom.push(rec.dom! - s);
+      toStore.push(stored.get(id)! - s);
+      if (payAt > s) throw new Error('clock: the gate sent before the payment was asked for');
+    }
+    await context.close();
+    const p = summarize(toPaint);
+    const st = summarize(toStore);
+    const d = summarize(toDom);
+    const pg = summarize(toPage);
+    const fe = summarize(toFrameEnd);
+    log(
+      `  notify→ stored p50 ${st.p50.toFixed(2)} p99 ${st.p99.toFixed(2)} | in the page p50 ${pg.p50.toFixed(2)} p99 ${pg.p99.toFixed(2)} | ` +
+        `DOM p50 ${d.p50.toFixed(2)} p99 ${d.p99.toFixed(2)} | painted (rAF) p50 ${p.p50.toFixed(2)} p99 ${p.p99.toFixed(2)} | ` +
+        `frame done p50 ${fe.p50.toFixed(2)} p99 ${fe.p99.toFixed(2)} ms (n=${p.n})`,
+    );
+    return {
+      metrics: {
+        notify_to_paint_p50_ms: p.p50,
+        notify_to_paint_p99_ms: p.p99,
+        renderer_first_paint_ms: fcpSum.p50,
+        renderer_bundle_gzip_kb: bundle.kb,
+      },
+      extra: {
+        notify_to_store_p50_ms: st.p50,
+        notify_to_store_p99_ms: st.p99,
+        notify_to_page_p50_ms: pg.p50,
+        notify_to_page_p99_ms: pg.p99,
+        notify_to_frame_done_p50_ms: fe.p50,
+        notify_to_frame_done_p99_ms: fe.p99,
+        notify_to_dom_p50_ms: d.p50,
+        notify_to_dom_p99_ms: d.p99,
+        renderer_first_paint_p99_ms: fcpSum.p99,
+        notify_to_paint_samples: p.n,
+      },
+      detail: { bundle: bundle.files },
+    };
+  } finally {
+    await browser.close().catch(() => {});
+    await core.stop();
+    await sandbox.stop();
+  }
+}
