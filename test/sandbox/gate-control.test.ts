@@ -1,43 +1,26 @@
 /** The gate's control routes under /sandbox/: sockets, drop/refuse, getStatus, test notification, log, resend, call. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_NOTIFICATION_ORDER_ID } from '../../shared/invoicebox/schemas.ts';
 import { DEMO_ACCOUNT } from '../../electron/sandbox/state.ts';
 import {
   OTHER_ACCOUNT,
   addOrder,
-  connectConsole,
   eventually,
   payNewOrder,
-  startGateHarness,
+  useGateHarness,
   upgradeStatus,
-  type FakeConsole,
-  type GateHarness,
+  type FakeConsoleOptions,
   type Json,
 } from './gate-harness.ts';
 
-let h: GateHarness;
-const consoles: FakeConsole[] = [];
-
-async function open(token = DEMO_ACCOUNT.token, options?: Parameters<typeof connectConsole>[2]) {
-  const c = await connectConsole(h.gateUrl, token, options);
-  consoles.push(c);
-  return c;
-}
-
-beforeEach(async () => {
-  h = await startGateHarness();
-});
-
-afterEach(async () => {
-  await Promise.all(consoles.splice(0).map((c) => c.close()));
-  await h.stop();
-});
+const gate = useGateHarness();
+const open = (token?: string, options?: FakeConsoleOptions) => gate.open(token, options);
 
 describe('GET /sandbox/sockets', () => {
   it('lists the connections without any token', async () => {
     await open();
     await open(OTHER_ACCOUNT.token);
-    const res = await h.get('/sandbox/sockets');
+    const res = await gate.h.get('/sandbox/sockets');
     expect(res.status).toBe(200);
     expect(res.body.data).toHaveLength(2);
     expect(res.body.data[0]).toEqual({
@@ -54,26 +37,26 @@ describe('POST /sandbox/sockets/drop', () => {
   it('terminates every socket, or one merchant’s', async () => {
     const a = await open();
     const other = await open(OTHER_ACCOUNT.token);
-    let res = await h.post('/sandbox/sockets/drop', { merchantId: DEMO_ACCOUNT.merchantId });
+    let res = await gate.h.post('/sandbox/sockets/drop', { merchantId: DEMO_ACCOUNT.merchantId });
     expect(res.body.data).toEqual({ dropped: 1, refuseSocketsUntil: null });
     await a.closed;
-    expect(h.gate.connections()).toBe(1);
+    expect(gate.h.gate.connections()).toBe(1);
 
-    res = await h.post('/sandbox/sockets/drop'); // no body at all
+    res = await gate.h.post('/sandbox/sockets/drop'); // no body at all
     expect(res.body.data.dropped).toBe(1);
     await other.closed;
-    expect(h.gate.connections()).toBe(0);
+    expect(gate.h.gate.connections()).toBe(0);
   });
 
   it('refuses reconnects for N seconds when asked', async () => {
     const c = await open();
-    const res = await h.post('/sandbox/sockets/drop', { refuseForSeconds: 30 });
+    const res = await gate.h.post('/sandbox/sockets/drop', { refuseForSeconds: 30 });
     expect(res.body.data.dropped).toBe(1);
     expect(Date.parse(res.body.data.refuseSocketsUntil)).toBeGreaterThan(Date.now());
     await c.closed;
-    expect((await upgradeStatus(`${h.gateUrl}?token=${DEMO_ACCOUNT.token}`)).status).toBe(503);
-    h.faults.set({ refuseSocketsUntil: 0 });
-    expect((await upgradeStatus(`${h.gateUrl}?token=${DEMO_ACCOUNT.token}`)).status).toBe(101);
+    expect((await upgradeStatus(`${gate.h.gateUrl}?token=${DEMO_ACCOUNT.token}`)).status).toBe(503);
+    gate.h.faults.set({ refuseSocketsUntil: 0 });
+    expect((await upgradeStatus(`${gate.h.gateUrl}?token=${DEMO_ACCOUNT.token}`)).status).toBe(101);
   });
 });
 
@@ -94,7 +77,7 @@ describe('POST /sandbox/gate/get-status', () => {
       },
     });
     await open(OTHER_ACCOUNT.token, { mute: true });
-    const res = await h.post('/sandbox/gate/get-status', { logQuantity: 2, timeoutMs: 100 });
+    const res = await gate.h.post('/sandbox/gate/get-status', { logQuantity: 2, timeoutMs: 100 });
     expect(res.status).toBe(200);
     expect(asked).toEqual({ logQuantity: 2 });
     const byMerchant = Object.fromEntries(res.body.data.map((a: Json) => [a.merchantId, a]));
@@ -107,7 +90,10 @@ describe('POST /sandbox/gate/get-status', () => {
 
   it('asks for 40 lines by default and can target one merchant', async () => {
     const c = await open(OTHER_ACCOUNT.token, { mute: true });
-    const done = h.post('/sandbox/gate/get-status', { merchantId: OTHER_ACCOUNT.merchantId, timeoutMs: 50 });
+    const done = gate.h.post('/sandbox/gate/get-status', {
+      merchantId: OTHER_ACCOUNT.merchantId,
+      timeoutMs: 50,
+    });
     expect(await c.next()).toMatchObject({
       jsonrpc: '2.0',
       method: 'getStatus',
@@ -120,7 +106,7 @@ describe('POST /sandbox/gate/get-status', () => {
 describe('POST /sandbox/notifications/test', () => {
   it('sends the monitoring test notification with the console’s merchant id', async () => {
     const c = await open();
-    const res = await h.post('/sandbox/notifications/test');
+    const res = await gate.h.post('/sandbox/notifications/test');
     expect(res.body.data).toEqual([
       expect.objectContaining({
         outcome: 'result',
@@ -143,16 +129,16 @@ describe('POST /sandbox/notifications/test', () => {
 describe('GET /sandbox/notifications and POST /sandbox/notifications/resend', () => {
   it('logs every notification and re-announces an order’s current state', async () => {
     const c = await open();
-    const orderId = payNewOrder(h.state);
+    const orderId = payNewOrder(gate.h.state);
     await c.next();
-    const resent = await h.post('/sandbox/notifications/resend', { orderId });
+    const resent = await gate.h.post('/sandbox/notifications/resend', { orderId });
     expect(resent.status).toBe(202);
     expect(resent.body.data).toMatchObject({ orderId, status: 'completed' });
     const again = await c.next();
     expect(again.params[0]).toMatchObject({ id: orderId, status: 'completed' });
 
     const log = await eventually(async () => {
-      const res = await h.get(`/sandbox/notifications?orderId=${orderId}`);
+      const res = await gate.h.get(`/sandbox/notifications?orderId=${orderId}`);
       return res.body.data.every((n: Json) => n.outcome === 'delivered') && res.body.data;
     });
     expect(log).toHaveLength(2);
@@ -165,10 +151,10 @@ describe('GET /sandbox/notifications and POST /sandbox/notifications/resend', ()
 
   it('re-announces a refund as a refund', async () => {
     const c = await open();
-    const parent = addOrder(h.state);
-    h.state.addRefund({
+    const parent = addOrder(gate.h.state);
+    gate.h.state.addRefund({
       view: {
-        id: h.state.newId(),
+        id: gate.h.state.newId(),
         parentId: parent.view.id,
         merchantId: DEMO_ACCOUNT.merchantId,
         merchantOrderId: `R-${parent.view.id}`,
@@ -177,15 +163,15 @@ describe('GET /sandbox/notifications and POST /sandbox/notifications/resend', ()
       },
     });
     const first = await c.next();
-    await h.post('/sandbox/notifications/resend', { orderId: first.params[0].id });
+    await gate.h.post('/sandbox/notifications/resend', { orderId: first.params[0].id });
     expect((await c.next()).params[0]).toMatchObject({ subtype: 'refund', parentId: parent.view.id });
   });
 
   it('answers 404 for an unknown order and 422 without an orderId', async () => {
-    const missing = await h.post('/sandbox/notifications/resend', { orderId: 'nope' });
+    const missing = await gate.h.post('/sandbox/notifications/resend', { orderId: 'nope' });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('order_not_found');
-    const bad = await h.post('/sandbox/notifications/resend', {});
+    const bad = await gate.h.post('/sandbox/notifications/resend', {});
     expect(bad.status).toBe(422);
     expect(bad.body.error.fields[0].name).toBe('orderId');
   });
@@ -194,24 +180,24 @@ describe('GET /sandbox/notifications and POST /sandbox/notifications/resend', ()
 describe('POST /sandbox/gate/call', () => {
   it('sends an arbitrary call and returns the answer', async () => {
     await open(DEMO_ACCOUNT.token, { methods: { echo: (params) => params } });
-    const res = await h.post('/sandbox/gate/call', { method: 'echo', params: { a: 1 } });
+    const res = await gate.h.post('/sandbox/gate/call', { method: 'echo', params: { a: 1 } });
     expect(res.body.data).toEqual([
       expect.objectContaining({ outcome: 'result', result: { a: 1 }, rpcId: expect.any(String) }),
     ]);
-    const unknown = await h.post('/sandbox/gate/call', { method: 'nothing' });
+    const unknown = await gate.h.post('/sandbox/gate/call', { method: 'nothing' });
     expect(unknown.body.data[0]).toMatchObject({ outcome: 'error', error: { code: -32601 } });
   });
 
   it('sends a raw frame and returns whatever comes back', async () => {
     await open();
-    const res = await h.post('/sandbox/gate/call', { raw: '{"jsonrpc":"2.0","id":1,"method"' });
+    const res = await gate.h.post('/sandbox/gate/call', { raw: '{"jsonrpc":"2.0","id":1,"method"' });
     expect(JSON.parse(res.body.data[0].text)).toEqual({
       jsonrpc: '2.0',
       id: null,
       error: { code: -32700, message: 'Parse error' },
     });
     // A notification must not be answered.
-    const quiet = await h.post('/sandbox/gate/call', {
+    const quiet = await gate.h.post('/sandbox/gate/call', {
       raw: '{"jsonrpc":"2.0","method":"getStatus"}',
       timeoutMs: 100,
     });
@@ -219,14 +205,14 @@ describe('POST /sandbox/gate/call', () => {
   });
 
   it('wants exactly one of method and raw', async () => {
-    expect((await h.post('/sandbox/gate/call', {})).status).toBe(422);
-    expect((await h.post('/sandbox/gate/call', { method: 'a', raw: 'b' })).status).toBe(422);
+    expect((await gate.h.post('/sandbox/gate/call', {})).status).toBe(422);
+    expect((await gate.h.post('/sandbox/gate/call', { method: 'a', raw: 'b' })).status).toBe(422);
   });
 });
 
 describe('control API hygiene', () => {
   it('refuses a wrong content type, malformed JSON, unknown fields and wrong methods', async () => {
-    const url = `${h.url}/sandbox/sockets/drop`;
+    const url = `${gate.h.url}/sandbox/sockets/drop`;
     const text = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     expect(text.status).toBe(415);
     const broken = await fetch(url, {
@@ -235,7 +221,7 @@ describe('control API hygiene', () => {
       body: '{',
     });
     expect(broken.status).toBe(400);
-    const typo = await h.post('/sandbox/sockets/drop', { merchantID: 'typo' });
+    const typo = await gate.h.post('/sandbox/sockets/drop', { merchantID: 'typo' });
     expect(typo.status).toBe(422);
     expect(typo.body.error.fields[0]).toMatchObject({ name: 'merchantID', code: 'unknown_field' });
     const wrongMethod = await fetch(url);
@@ -244,6 +230,6 @@ describe('control API hygiene', () => {
   });
 
   it('leaves other routes alone', async () => {
-    expect((await h.get('/sandbox/faults')).status).toBe(404); // the harness's fallback: not the gate's route
+    expect((await gate.h.get('/sandbox/faults')).status).toBe(404); // the harness's fallback: not the gate's route
   });
 });

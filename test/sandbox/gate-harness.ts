@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
+import { afterEach, beforeEach } from 'vitest';
 import { dispatch, type MethodHandler } from '../../shared/protocol/jsonrpc.ts';
 import type { SandboxContext, SandboxOptions } from '../../electron/sandbox/context.ts';
 import { Faults } from '../../electron/sandbox/faults.ts';
@@ -99,6 +100,47 @@ export async function startGateHarness(options: SandboxOptions = {}): Promise<Ga
 let orderSeq = 0;
 
 /** Adds a `created` order for a merchant straight into the state (no HTTP API needed). */
+/** One gate per test, plus the fake consoles a test opened, all closed after it. */
+export interface GateTest {
+  /** This test's harness (throws outside a test). */
+  readonly h: GateHarness;
+  /** Connects a fake console that is closed after the test. */
+  open(token?: string, options?: FakeConsoleOptions): Promise<FakeConsole>;
+  /** Replaces this test's harness with one started with other options (e.g. a heartbeat). */
+  restart(options: SandboxOptions): Promise<GateHarness>;
+}
+
+/** Registers the per-test setup and teardown the gate test files share. */
+export function useGateHarness(options: SandboxOptions = {}): GateTest {
+  let current: GateHarness | null = null;
+  const consoles: FakeConsole[] = [];
+  beforeEach(async () => {
+    current = await startGateHarness(options);
+  });
+  afterEach(async () => {
+    await Promise.all(consoles.splice(0).map((c) => c.close()));
+    await current?.stop();
+    current = null;
+  });
+  return {
+    get h() {
+      if (!current) throw new Error('the gate harness exists only inside a test');
+      return current;
+    },
+    async open(token = DEMO_ACCOUNT.token, consoleOptions) {
+      const c = await connectConsole(this.h.gateUrl, token, consoleOptions);
+      consoles.push(c);
+      return c;
+    },
+    async restart(next) {
+      await current?.stop();
+      current = null;
+      current = await startGateHarness(next);
+      return current;
+    },
+  };
+}
+
 export function addOrder(
   state: SandboxState,
   merchantId = DEMO_ACCOUNT.merchantId,
