@@ -73,21 +73,22 @@ function check(entries: Map<string, JournalEntry>, line: Line): void {
   apply(new Map([...entries].map(([k, v]) => [k, { ...v }])), line);
 }
 
-export class MemoryJournal implements IntentJournal {
-  readonly entries = new Map<string, JournalEntry>();
+/** The journal's operations as lines; subclasses decide where a line goes before it is applied. */
+abstract class LineJournal implements IntentJournal {
+  readonly entries: Map<string, JournalEntry>;
+
+  constructor(entries = new Map<string, JournalEntry>()) {
+    this.entries = entries;
+  }
+
+  protected abstract record(line: Line): void;
 
   begin(intent: Intent): void {
-    const line: Line = {
-      op: 'begin',
-      at: new Date().toISOString(),
-      ...intent,
-      request: jsonCopy(intent.request),
-    };
-    apply(this.entries, line);
+    this.record({ op: 'begin', at: new Date().toISOString(), ...intent, request: jsonCopy(intent.request) });
   }
 
   complete(merchantOrderId: string, resultId: string, requestId?: string | null): void {
-    apply(this.entries, {
+    this.record({
       op: 'complete',
       at: new Date().toISOString(),
       merchantOrderId,
@@ -97,7 +98,7 @@ export class MemoryJournal implements IntentJournal {
   }
 
   fail(merchantOrderId: string, code: string, message: string, requestId?: string | null): void {
-    apply(this.entries, {
+    this.record({
       op: 'fail',
       at: new Date().toISOString(),
       merchantOrderId,
@@ -117,15 +118,20 @@ export class MemoryJournal implements IntentJournal {
   }
 }
 
-export class FileJournal implements IntentJournal {
+export class MemoryJournal extends LineJournal {
+  protected record(line: Line): void {
+    apply(this.entries, line);
+  }
+}
+
+export class FileJournal extends LineJournal {
   readonly file: string;
   private fd: number;
-  private readonly entries: Map<string, JournalEntry>;
 
   constructor(file: string) {
+    super(FileJournal.read(file));
     this.file = file;
     const existed = fs.existsSync(file);
-    this.entries = FileJournal.read(file);
     this.fd = fs.openSync(file, 'a');
     if (!existed) {
       // A new file's directory entry must be durable too.
@@ -157,46 +163,13 @@ export class FileJournal implements IntentJournal {
     return entries;
   }
 
-  private write(line: Line): void {
+  /** Checked, written and fsync'd, then applied: a refused call leaves no trace, an accepted one is durable. */
+  protected record(line: Line): void {
     if (this.fd < 0) throw new Error('journal closed');
     check(this.entries, line);
     fs.writeSync(this.fd, `${JSON.stringify(line)}\n`);
     fs.fsyncSync(this.fd);
     apply(this.entries, line);
-  }
-
-  begin(intent: Intent): void {
-    this.write({ op: 'begin', at: new Date().toISOString(), ...intent, request: jsonCopy(intent.request) });
-  }
-
-  complete(merchantOrderId: string, resultId: string, requestId?: string | null): void {
-    this.write({
-      op: 'complete',
-      at: new Date().toISOString(),
-      merchantOrderId,
-      resultId,
-      requestId: requestId ?? null,
-    });
-  }
-
-  fail(merchantOrderId: string, code: string, message: string, requestId?: string | null): void {
-    this.write({
-      op: 'fail',
-      at: new Date().toISOString(),
-      merchantOrderId,
-      code,
-      message,
-      requestId: requestId ?? null,
-    });
-  }
-
-  pending(): PendingIntent[] {
-    return pendingOf(this.entries);
-  }
-
-  get(merchantOrderId: string): JournalEntry | null {
-    const e = this.entries.get(merchantOrderId);
-    return e ? { ...e } : null;
   }
 
   close(): void {
