@@ -301,5 +301,17 @@ export function createActions(deps: ActionDeps): Actions {
       await deps.reconfigure();
       return deps.tokens().status();
     },
+    'providers.list': async () => {
+      throw new ActionError('not_supported', 'The provider layer is being wired in');
+    },
+    'wellpay.create': async () => {
+      throw new ActionError('not_supported', 'The provider layer is being wired in');
+    },
+    'xsolla.track': async () => {
+      throw new ActionError('not_supported', 'The provider layer is being wired in');
+    },
+    'xsolla.demo': async () => {
+      throw new ActionError('not_supported', 'The provider layer is being wired in');
+    },
   };
 }
