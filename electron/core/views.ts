@@ -1,5 +1,6 @@
 /** Store rows → the contract's views (what the renderer may see). */
 import type { OrderDetail, OrderView, RefundView } from '../../shared/contract/contract.ts';
+import { CAPABILITIES } from '../../shared/domain/providers.ts';
 import type { Store } from './store/store.ts';
 import type { OrderDetails, OrderSummary, RefundRow } from './store/types.ts';
 
@@ -27,6 +28,10 @@ export function orderView(o: OrderSummary, refunds: readonly RefundRow[]): Order
   return {
     id: o.id,
     provider: o.provider,
+    neutralStatus: o.neutralStatus,
+    rawStatus: o.rawStatus,
+    statusLabel: o.statusLabel,
+    capabilities: { ...CAPABILITIES[o.provider] },
     merchantOrderId: o.merchantOrderId,
     origin: o.origin,
     status: o.status,
@@ -52,6 +57,7 @@ export function orderDetail(d: OrderDetails): OrderDetail {
     ...orderView(d.order, d.refunds),
     history: d.history.map((h) => ({
       status: h.status,
+      rawStatus: h.rawStatus,
       source: h.source,
       applied: h.applied,
       at: h.at,

@@ -8,6 +8,13 @@ import { z } from 'zod';
 import { ORDER_STATUSES, REFUND_STATUSES } from '../domain/order-status.ts';
 import { VAT_CODES } from '../domain/vat.ts';
 import { PAYMENT_TYPES } from '../invoicebox/schemas.ts';
+import {
+  orderProviderFields,
+  providerEvents,
+  providerIdSchema,
+  providerMethods,
+  tokenProviderSchema,
+} from './providers.ts';
 import { CHANNEL_PREFIX, EVENT_NAMES as EVENT_NAME_LIST, METHOD_NAMES as METHOD_NAME_LIST } from './names.ts';
 
 const kopecks = z.number().int().min(0).max(1e13);
@@ -52,6 +59,8 @@ export type CreateOrderInput = z.infer<typeof createOrderInput>;
 
 export const historyEntrySchema = z.object({
   status: z.string(),
+  /** The gateway's status verbatim (Invoicebox: the same as `status`). */
+  rawStatus: z.string(),
   source: z.string(),
   applied: z.boolean(),
   at: z.string(),
@@ -71,7 +80,7 @@ export type RefundView = z.infer<typeof refundViewSchema>;
 
 export const orderViewSchema = z.object({
   id,
-  provider: z.string(),
+  ...orderProviderFields,
   merchantOrderId: z.string(),
   origin: z.enum(['console', 'foreign']),
   status: z.enum(ORDER_STATUSES),
@@ -104,6 +113,7 @@ export const searchInput = z.strictObject({
   maxAmount: kopecks.optional(),
   limit: z.number().int().min(1).max(500).default(100),
   cursor: z.string().max(200).optional(),
+  provider: providerIdSchema.optional(),
 });
 export type SearchInput = z.input<typeof searchInput>;
 
@@ -205,9 +215,19 @@ export const contract = {
   'diagnostics.report': { input: empty, output: z.string() },
   'settings.get': { input: empty, output: settingsViewSchema },
   'settings.update': { input: settingsUpdateInput, output: settingsViewSchema },
-  'token.status': { input: empty, output: tokenStatusSchema },
-  'token.save': { input: z.strictObject({ token: z.string().min(1).max(200) }), output: tokenStatusSchema },
-  'token.remove': { input: empty, output: tokenStatusSchema },
+  'token.status': {
+    input: z.strictObject({ provider: tokenProviderSchema.optional() }),
+    output: tokenStatusSchema,
+  },
+  'token.save': {
+    input: z.strictObject({ token: z.string().min(1).max(200), provider: tokenProviderSchema.optional() }),
+    output: tokenStatusSchema,
+  },
+  'token.remove': {
+    input: z.strictObject({ provider: tokenProviderSchema.optional() }),
+    output: tokenStatusSchema,
+  },
+  ...providerMethods(orderViewSchema),
 } as const;
 
 export type Contract = typeof contract;
@@ -219,6 +239,7 @@ export const events = {
   connection: connectionViewSchema,
   order: orderViewSchema,
   log: z.string(),
+  ...providerEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -1,3 +1,7 @@
+/** The provider layer's names (schemas in providers.ts). */
+const PROVIDER_METHOD_NAMES = ['providers.list', 'wellpay.create', 'xsolla.track', 'xsolla.demo'] as const;
+const PROVIDER_EVENT_NAMES = ['provider'] as const;
+
 /**
  * The contract's method and event NAMES, as plain arrays without zod: the Electron preload (one sandboxed CommonJS
  * file) needs the lists to refuse unknown names before IPC, and must not carry a schema library to do it.
@@ -19,9 +23,10 @@ export const METHOD_NAMES = [
   'token.status',
   'token.save',
   'token.remove',
+  ...PROVIDER_METHOD_NAMES,
 ] as const;
 
-export const EVENT_NAMES = ['connection', 'order', 'log'] as const;
+export const EVENT_NAMES = ['connection', 'order', 'log', ...PROVIDER_EVENT_NAMES] as const;
 
 /** One IPC channel per method: `paydesk:<method>`. */
 export const CHANNEL_PREFIX = 'paydesk:';

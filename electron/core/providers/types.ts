@@ -5,21 +5,21 @@
  */
 import type { EventEmitter } from 'node:events';
 
-export const PROVIDERS = ['invoicebox', 'xsolla', 'wellpay'] as const;
-export type ProviderId = (typeof PROVIDERS)[number];
-
-export const NEUTRAL_STATUSES = ['created', 'paid', 'delivered', 'expired', 'canceled', 'refunded'] as const;
-export type NeutralStatus = (typeof NEUTRAL_STATUSES)[number];
-
-/** What an adapter can do; the UI offers only these. */
-export interface ProviderCapabilities {
-  create: boolean;
-  cancel: boolean;
-  refund: boolean;
-  track: boolean;
-}
-
-export type ProviderConnectionState = 'connecting' | 'live' | 'degraded' | 'offline' | 'idle';
+// The lists live in shared/domain (the renderer needs them too).
+export {
+  PROVIDERS,
+  NEUTRAL_STATUSES,
+  type ProviderId,
+  type NeutralStatus,
+  type ProviderCapabilities,
+  type ProviderConnectionState,
+} from '../../../shared/domain/providers.ts';
+import type {
+  ProviderId,
+  NeutralStatus,
+  ProviderCapabilities,
+  ProviderConnectionState,
+} from '../../../shared/domain/providers.ts';
 
 export interface ProviderConnection {
   provider: ProviderId;

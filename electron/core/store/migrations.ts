@@ -157,6 +157,23 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE INDEX orders_amount ON orders (amount, created_at, id)');
     },
   },
+  {
+    version: 3,
+    name: 'providers: neutral and raw statuses, stage and label, provider reference; raw status in the history',
+    up(db) {
+      // NULL on Invoicebox rows: their neutral/raw statuses follow from `status` (shared/domain/providers.ts).
+      db.exec('ALTER TABLE orders ADD COLUMN neutral_status TEXT');
+      db.exec('ALTER TABLE orders ADD COLUMN raw_status TEXT');
+      db.exec('ALTER TABLE orders ADD COLUMN status_stage TEXT');
+      db.exec('ALTER TABLE orders ADD COLUMN status_label_json TEXT');
+      // What the adapter needs to follow the order again (Xsolla project id, WellPay uid) — never a credential.
+      db.exec('ALTER TABLE orders ADD COLUMN provider_ref_json TEXT');
+      db.exec('ALTER TABLE status_history ADD COLUMN raw_status TEXT');
+      db.exec('ALTER TABLE status_history ADD COLUMN neutral_status TEXT');
+      // Per-gateway open orders (resume tracking after a restart; the Invoicebox reconciler's sweep).
+      db.exec('CREATE INDEX orders_provider_status ON orders (provider, status, created_at, id)');
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -18,6 +18,16 @@ import {
   isRefundStatus,
 } from '../../../shared/domain/order-status.ts';
 import type { OrderStatus, RefundStatus } from '../../../shared/domain/order-status.ts';
+import {
+  decideProviderStatus,
+  isFinalNeutral,
+  isNeutralStatus,
+  isProviderId,
+  legacyStatus,
+  neutralFromInvoicebox,
+  type NeutralStatus,
+  type ProviderId,
+} from '../../../shared/domain/providers.ts';
 import { StoreError, openDatabase, pragmaValue, readTransaction, transaction } from './database.ts';
 import { SCHEMA_VERSION, migrate } from './migrations.ts';
 import type { MigrationReport } from './migrations.ts';
@@ -26,6 +36,7 @@ import type {
   ApplyNotificationResult,
   ApplyOrderOptions,
   ApplyOrderResult,
+  ApplyProviderResult,
   ApplyRefundResult,
   GateNotification,
   IntentKey,
@@ -42,6 +53,7 @@ import type {
   OrderSearchResult,
   OrderSnapshot,
   OrderSummary,
+  ProviderOrderSnapshot,
   RefundHistoryRow,
   RefundRow,
   RefundSnapshot,
@@ -157,9 +169,15 @@ const ORDER_COLUMNS = [
   'expiration_date',
   'paid_at',
   'updated_at',
+  'neutral_status',
+  'raw_status',
+  'status_stage',
+  'status_label_json',
 ] as const;
 const SUMMARY_SELECT = ORDER_COLUMNS.map((c) => `o.${c}`).join(', ');
-const ORDER_SELECT = `${SUMMARY_SELECT}, o.raw_json, o.basket_json, o.seq`;
+const ORDER_SELECT = `${SUMMARY_SELECT}, o.raw_json, o.basket_json, o.provider_ref_json, o.seq`;
+/** Invoicebox rows (the reconciler's sweep, the gate): other gateways' orders are followed by their adapters. */
+const INVOICEBOX_ROW = "o.provider = 'invoicebox'";
 const REFUND_SELECT =
   'id, provider, parent_id, merchant_id, merchant_order_id, status, amount, vat_amount, currency, description, ' +
   'created_at, updated_at, raw_json, basket_json';
@@ -279,6 +297,11 @@ export class Store {
       const order: OrderRow = {
         id: v.id,
         provider: DEFAULT_PROVIDER,
+        neutralStatus: neutralFromInvoicebox(v.status),
+        rawStatus: v.status,
+        statusStage: null,
+        statusLabel: null,
+        providerRef: null,
         merchantId: v.merchant_id,
         merchantOrderId: v.merchant_order_id,
         origin,
@@ -341,6 +364,143 @@ export class Store {
     return { decision, previous, order: changed ? this.#orderRow(v.id) : orderRow(current) };
   }
 
+  /**
+   * Records what an Xsolla / WellPay adapter says about an order, in one transaction, before anything shows it: an
+   * unknown order is inserted; a known one is decided with decideProviderStatus (shared/domain/providers.ts) —
+   * duplicates change nothing and are not recorded, stale updates are recorded in the history and not applied, and
+   * nothing leaves a final status. The legacy `status` column follows the neutral one (legacyStatus).
+   */
+  applyProviderUpdate(
+    update: ProviderOrderSnapshot,
+    source: StatusSource,
+    detail?: string | null,
+  ): ApplyProviderResult {
+    checkSource(source);
+    if (!isProviderId(update.provider) || (update.provider as string) === 'invoicebox')
+      throw new StoreError('invalid_input', `not an adapter's provider: ${String(update.provider)}`);
+    if (!isNeutralStatus(update.neutralStatus))
+      throw new StoreError(
+        'invalid_input',
+        `order ${String(update.id)}: unknown status ${String(update.neutralStatus)}`,
+      );
+    const id = requireText(update.id, 'id');
+    const rawStatus = requireText(update.rawStatus, 'rawStatus');
+    const amount = update.amount === null ? null : kopecks(update.amount, 'amount');
+    const raw = json(update.raw, 'raw');
+    const label = update.statusLabel ? json(update.statusLabel, 'statusLabel') : null;
+    const ref = update.providerRef === undefined ? null : json(update.providerRef, 'providerRef');
+    const stage = update.statusStage ?? null;
+    const provider: ProviderId = update.provider;
+    return this.transaction(() => {
+      const now = this.#nowIso();
+      const current = this.#stmt(`SELECT ${ORDER_SELECT} FROM orders o WHERE o.id = ?`).get(id);
+      const status = legacyStatus(update.neutralStatus);
+      const paidAt = update.paidAt ? toIsoUtc(update.paidAt, 'paidAt') : status === 'completed' ? now : null;
+      if (current === undefined) {
+        const description = update.description ?? '';
+        const merchantOrderId = requireText(update.merchantOrderId, 'merchantOrderId');
+        const inserted = this.#stmt(
+          `INSERT INTO orders (id, provider, merchant_id, merchant_order_id, merchant_order_id_fold, origin, status,
+             amount, vat_amount, currency, description, description_fold, payment_url, created_at, expiration_date,
+             paid_at, updated_at, raw_json, basket_json, neutral_status, raw_status, status_stage, status_label_json,
+             provider_ref_json)
+           VALUES (:id, :provider, :merchant_id, :merchant_order_id, :fold, 'console', :status, :amount, 0, :currency,
+             :description, :description_fold, :payment_url, :created_at, NULL, :paid_at, :updated_at, :raw_json, NULL,
+             :neutral_status, :raw_status, :status_stage, :status_label_json, :provider_ref_json)`,
+        ).run({
+          id,
+          provider,
+          merchant_id: requireText(update.merchantId, 'merchantId'),
+          merchant_order_id: merchantOrderId,
+          fold: fold(merchantOrderId),
+          status,
+          amount: amount ?? 0,
+          currency: update.currency ?? '',
+          description,
+          description_fold: fold(description),
+          payment_url: update.paymentUrl ?? null,
+          created_at: update.createdAt ? toIsoUtc(update.createdAt, 'createdAt') : now,
+          paid_at: paidAt,
+          updated_at: now,
+          raw_json: raw,
+          neutral_status: update.neutralStatus,
+          raw_status: rawStatus,
+          status_stage: stage,
+          status_label_json: label,
+          provider_ref_json: ref,
+        });
+        this.#stmt('INSERT INTO orders_fts (rowid, description) VALUES (?, ?)').run(
+          inserted.lastInsertRowid,
+          description,
+        );
+        this.#appendHistory(id, status, source, true, now, detail ?? null, rawStatus, update.neutralStatus);
+        return { decision: 'apply', previous: null, order: this.#orderRow(id), changed: true };
+      }
+      const stored = orderRow(current);
+      if (stored.provider !== provider)
+        throw new StoreError('invalid_input', `order ${id} belongs to ${stored.provider}, not ${provider}`);
+      const previous = { neutral: stored.neutralStatus, raw: stored.rawStatus };
+      const decision = decideProviderStatus(
+        provider,
+        { ...previous, stage: stored.statusStage },
+        { neutral: update.neutralStatus, raw: rawStatus, stage },
+      ).kind;
+      if (decision === 'stale') {
+        this.#appendHistory(id, status, source, false, now, detail ?? null, rawStatus, update.neutralStatus);
+        return { decision, previous, order: stored, changed: false };
+      }
+      // Apply, or a duplicate that may still fill in what was missing (an amount, a payer link).
+      const next = {
+        status: decision === 'apply' ? status : text(current.status),
+        neutral_status: decision === 'apply' ? update.neutralStatus : textOrNull(current.neutral_status),
+        raw_status: decision === 'apply' ? rawStatus : textOrNull(current.raw_status),
+        status_stage: decision === 'apply' ? stage : textOrNull(current.status_stage),
+        status_label_json:
+          decision === 'apply'
+            ? (label ?? textOrNull(current.status_label_json))
+            : textOrNull(current.status_label_json),
+        amount: amount ?? int(current.amount),
+        currency: update.currency ?? text(current.currency),
+        payment_url: update.paymentUrl ?? textOrNull(current.payment_url),
+        paid_at: textOrNull(current.paid_at) ?? (decision === 'apply' ? paidAt : null),
+        raw_json: decision === 'apply' ? raw : text(current.raw_json),
+        provider_ref_json: ref ?? textOrNull(current.provider_ref_json),
+      };
+      const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== current[k]);
+      if (changed) {
+        this.#stmt(
+          `UPDATE orders SET status = :status, neutral_status = :neutral_status, raw_status = :raw_status,
+             status_stage = :status_stage, status_label_json = :status_label_json, amount = :amount,
+             currency = :currency, payment_url = :payment_url, paid_at = :paid_at, raw_json = :raw_json,
+             provider_ref_json = :provider_ref_json, updated_at = :updated_at
+           WHERE id = :id`,
+        ).run({ ...next, updated_at: now, id });
+      }
+      if (decision === 'apply')
+        this.#appendHistory(id, status, source, true, now, detail ?? null, rawStatus, update.neutralStatus);
+      return { decision, previous, order: changed ? this.#orderRow(id) : stored, changed };
+    });
+  }
+
+  /** How many of a gateway's orders are still `created` (followed by its adapter or the reconciler). */
+  countOpenOrders(provider: ProviderId): number {
+    const row = this.#stmt(
+      "SELECT count(*) AS n FROM orders o WHERE o.provider = ? AND o.status = 'created'",
+    ).get(provider);
+    return int(row?.n);
+  }
+
+  /** A gateway's orders that can still change (resume tracking after a restart), oldest first. */
+  openProviderOrders(provider: ProviderId, limit = 1000): OrderRow[] {
+    return this.#stmt(
+      `SELECT ${ORDER_SELECT} FROM orders o WHERE o.provider = ? AND o.status = 'created'
+         ORDER BY o.created_at, o.id LIMIT ?`,
+    )
+      .all(provider, positiveInt(limit, 'limit'))
+      .map(orderRow)
+      .filter((o) => !isFinalNeutral(provider, o.neutralStatus));
+  }
+
   #appendHistory(
     orderId: string,
     status: OrderStatus,
@@ -348,10 +508,19 @@ export class Store {
     applied: boolean,
     at: string,
     detail: string | null,
+    rawStatus: string | null = null,
+    neutralStatus: NeutralStatus | null = null,
   ): void {
+    if (rawStatus === null) {
+      this.#stmt(
+        'INSERT INTO status_history (order_id, status, source, applied, at, detail) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(orderId, status, source, applied ? 1 : 0, at, detail);
+      return;
+    }
     this.#stmt(
-      'INSERT INTO status_history (order_id, status, source, applied, at, detail) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(orderId, status, source, applied ? 1 : 0, at, detail);
+      `INSERT INTO status_history (order_id, status, source, applied, at, detail, raw_status, neutral_status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(orderId, status, source, applied ? 1 : 0, at, detail, rawStatus, neutralStatus);
   }
 
   #orderRow(id: string): OrderRow {
@@ -366,7 +535,7 @@ export class Store {
       const row = this.#stmt(`SELECT ${ORDER_SELECT} FROM orders o WHERE o.id = ?`).get(id);
       if (row === undefined) return null;
       const history = this.#stmt(
-        'SELECT id, order_id, status, source, applied, at, detail FROM status_history WHERE order_id = ? ORDER BY id',
+        'SELECT id, order_id, status, raw_status, source, applied, at, detail FROM status_history WHERE order_id = ? ORDER BY id',
       )
         .all(id)
         .map(historyRow);
@@ -395,7 +564,7 @@ export class Store {
    * expiration date that the gateway has not reported as expired yet.
    */
   openOrders(limit?: number): OrderSummary[] {
-    const sql = `SELECT ${SUMMARY_SELECT} FROM orders o WHERE o.status = 'created' ORDER BY o.created_at, o.id`;
+    const sql = `SELECT ${SUMMARY_SELECT} FROM orders o WHERE o.status = 'created' AND ${INVOICEBOX_ROW} ORDER BY o.created_at, o.id`;
     const rows =
       limit === undefined
         ? this.#stmt(sql).all()
@@ -415,11 +584,12 @@ export class Store {
     const rows =
       after === null
         ? this.#stmt(
-            "SELECT o.id, o.created_at FROM orders o WHERE o.status = 'created' ORDER BY o.created_at, o.id LIMIT ?",
+            `SELECT o.id, o.created_at FROM orders o WHERE o.status = 'created' AND ${INVOICEBOX_ROW}
+             ORDER BY o.created_at, o.id LIMIT ?`,
           ).all(n)
         : this.#stmt(
-            `SELECT o.id, o.created_at FROM orders o WHERE o.status = 'created' AND (o.created_at, o.id) > (?, ?)
-             ORDER BY o.created_at, o.id LIMIT ?`,
+            `SELECT o.id, o.created_at FROM orders o WHERE o.status = 'created' AND ${INVOICEBOX_ROW}
+               AND (o.created_at, o.id) > (?, ?) ORDER BY o.created_at, o.id LIMIT ?`,
           ).all(after.createdAt, after.id, n);
     return rows.map((r) => ({ id: text(r.id), createdAt: text(r.created_at) }));
   }
@@ -427,7 +597,7 @@ export class Store {
   /** Open orders whose expiration date is at or before `at` (the gateway expires them), earliest deadline first. */
   dueOpenOrderIds(at: string, limit: number): string[] {
     return this.#stmt(
-      `SELECT o.id FROM orders o WHERE o.status = 'created' AND o.expiration_date IS NOT NULL
+      `SELECT o.id FROM orders o WHERE o.status = 'created' AND ${INVOICEBOX_ROW} AND o.expiration_date IS NOT NULL
          AND o.expiration_date <= ? ORDER BY o.expiration_date, o.id LIMIT ?`,
     )
       .all(toIsoUtc(at, 'at'), positiveInt(limit, 'limit'))
@@ -1035,7 +1205,8 @@ function hasFilters(q: OrderSearch): boolean {
     q.from !== undefined ||
     q.to !== undefined ||
     q.minAmount !== undefined ||
-    q.maxAmount !== undefined
+    q.maxAmount !== undefined ||
+    q.provider !== undefined
   );
 }
 
@@ -1113,6 +1284,13 @@ function buildSearch(query: OrderSearch, limit: number, hits: TextHits | null): 
   if (query.maxAmount !== undefined) {
     params.max_amount = kopecks(query.maxAmount, 'maxAmount');
     where.push('o.amount <= :max_amount');
+    filters += 1;
+  }
+  if (query.provider !== undefined) {
+    if (!isProviderId(query.provider))
+      throw new StoreError('invalid_input', `unknown provider: ${String(query.provider)}`);
+    params.provider = query.provider;
+    where.push('o.provider = :provider');
     filters += 1;
   }
   const countParams = { ...params };
@@ -1322,9 +1500,17 @@ function parseJson(v: SQLOutputValue | undefined): unknown {
 }
 
 function summaryRow(r: Row): OrderSummary {
+  const status = text(r.status) as OrderStatus;
+  const provider = text(r.provider);
+  const neutral = textOrNull(r.neutral_status);
+  const label = textOrNull(r.status_label_json);
   return {
     id: text(r.id),
-    provider: text(r.provider),
+    provider: isProviderId(provider) ? provider : 'invoicebox',
+    neutralStatus: neutral !== null && isNeutralStatus(neutral) ? neutral : neutralFromInvoicebox(status),
+    rawStatus: textOrNull(r.raw_status) ?? status,
+    statusStage: textOrNull(r.status_stage),
+    statusLabel: label === null ? null : (JSON.parse(label) as { ru: string; en: string }),
     merchantId: text(r.merchant_id),
     merchantOrderId: text(r.merchant_order_id),
     origin: text(r.origin) as OrderOrigin,
@@ -1342,7 +1528,12 @@ function summaryRow(r: Row): OrderSummary {
 }
 
 function orderRow(r: Row): OrderRow {
-  return { ...summaryRow(r), raw: parseJson(r.raw_json), basket: parseJson(r.basket_json) };
+  return {
+    ...summaryRow(r),
+    raw: parseJson(r.raw_json),
+    basket: parseJson(r.basket_json),
+    providerRef: parseJson(r.provider_ref_json),
+  };
 }
 
 function historyRow(r: Row): StatusHistoryRow {
@@ -1350,6 +1541,7 @@ function historyRow(r: Row): StatusHistoryRow {
     id: int(r.id),
     orderId: text(r.order_id),
     status: text(r.status) as OrderStatus,
+    rawStatus: textOrNull(r.raw_status) ?? text(r.status),
     source: text(r.source) as StatusSource,
     applied: int(r.applied) === 1,
     at: text(r.at),

@@ -5,6 +5,7 @@
 
 import type { Kopecks } from '../../../shared/domain/money.ts';
 import type { OrderStatus, RefundStatus } from '../../../shared/domain/order-status.ts';
+import type { NeutralStatus, ProviderId } from '../../../shared/domain/providers.ts';
 
 /** `console`: created by this console (there is a create_order intent for it); `foreign`: another till or web shop. */
 export type OrderOrigin = 'console' | 'foreign';
@@ -75,7 +76,15 @@ export interface RefundSnapshot {
 /** An order as listed by the search: every column except the JSON blobs. */
 export interface OrderSummary {
   id: string;
-  provider: string;
+  provider: ProviderId;
+  /** Derived from `status` for Invoicebox rows. */
+  neutralStatus: NeutralStatus;
+  /** The gateway's status, verbatim (Invoicebox: `status`). */
+  rawStatus: string;
+  /** A finer stage (WellPay), null otherwise. */
+  statusStage: string | null;
+  /** The gateway's status in the console's languages, when the adapter has one. */
+  statusLabel: { ru: string; en: string } | null;
   merchantId: string;
   merchantOrderId: string;
   origin: OrderOrigin;
@@ -92,6 +101,8 @@ export interface OrderSummary {
 }
 
 export interface OrderRow extends OrderSummary {
+  /** What the adapter needs to follow the order again (never a credential). */
+  providerRef: unknown;
   /** The last full order object received (parsed raw_json). */
   raw: unknown;
   basket: unknown;
@@ -101,6 +112,8 @@ export interface StatusHistoryRow {
   id: number;
   orderId: string;
   status: OrderStatus;
+  /** The gateway's status verbatim (Invoicebox: `status`). */
+  rawStatus: string;
   source: StatusSource;
   /** false: recorded but not applied (stale). */
   applied: boolean;
@@ -249,6 +262,8 @@ export interface OrderSearch {
   maxAmount?: Kopecks;
   /** Page size, 1..1000. Default 50. */
   limit?: number;
+  /** Only this gateway's orders. */
+  provider?: ProviderId;
   /** From a previous result's nextCursor (keyset paging; preferred). */
   cursor?: string | null;
   /** Offset paging; ignored when a cursor is given. */
@@ -267,3 +282,35 @@ export interface OrderSearchResult {
 }
 
 export type StatusCounts = Record<OrderStatus, number>;
+
+/** What an adapter (Xsolla, WellPay) says about an order: the neutral model plus what the store keeps of it. */
+export interface ProviderOrderSnapshot {
+  provider: Exclude<ProviderId, 'invoicebox'>;
+  /** The console's id: `<provider>:<provider's id>` (unique across gateways). */
+  id: string;
+  /** Xsolla: `xsolla:<projectId>`; WellPay: `wellpay`. */
+  merchantId: string;
+  /** The gateway's own id of the order (searchable). */
+  merchantOrderId: string;
+  neutralStatus: NeutralStatus;
+  rawStatus: string;
+  statusStage?: string | null;
+  statusLabel?: { ru: string; en: string } | null;
+  /** Minor units; null when the gateway did not say (kept as stored, 0 for a new row). */
+  amount: Kopecks | null;
+  currency: string | null;
+  description?: string | null;
+  paymentUrl?: string | null;
+  createdAt?: string | null;
+  paidAt?: string | null;
+  providerRef?: unknown;
+  raw: unknown;
+}
+
+export interface ApplyProviderResult {
+  decision: UpdateDecision;
+  previous: { neutral: NeutralStatus; raw: string } | null;
+  order: OrderRow;
+  /** Whether the row was written (an apply, or a duplicate that filled in a missing amount or link). */
+  changed: boolean;
+}
