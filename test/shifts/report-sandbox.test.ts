@@ -171,8 +171,11 @@ describe('the end-of-shift report against the sandbox', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv).toContain('\r\n');
     const records = parse(csv, { delimiter: ';', bom: true, columns: true }) as Any[];
-    const find = (section: string, item: string) =>
-      records.find((r) => r.section === section && r.item === item);
+    const find = (section: string, item: string): Any => {
+      const row = records.find((r) => r.section === section && r.item === item);
+      if (!row) throw new Error(`no CSV row ${section};${item}`);
+      return row;
+    };
     const rub = (s: string) => {
       const [whole, frac] = s.split(',');
       return Number(whole) * 100 + Math.sign(Number(whole) || 1) * Number(frac);
