@@ -15,6 +15,7 @@ import {
   providerMethods,
   tokenProviderSchema,
 } from './providers.ts';
+import { approvalSchema, pinPolicyPatchSchema, pinPolicySchema, shiftsContract } from './shifts.ts';
 import { CHANNEL_PREFIX, EVENT_NAMES as EVENT_NAME_LIST, METHOD_NAMES as METHOD_NAME_LIST } from './names.ts';
 
 const kopecks = z.number().int().min(0).max(1e13);
@@ -167,9 +168,15 @@ export const settingsViewSchema = z.object({
   language: z.enum(['ru', 'en']),
   orderTtlMinutes: z.number().int(),
   fromEnv: z.array(z.string()),
+  /** Shifts and senior PINs (shared/contract/shifts.ts). */
+  pinPolicy: pinPolicySchema,
 });
 
-export const settingsUpdateInput = settingsViewSchema.omit({ fromEnv: true }).partial().strict();
+export const settingsUpdateInput = settingsViewSchema
+  .omit({ fromEnv: true, pinPolicy: true })
+  .partial()
+  .extend({ pinPolicy: pinPolicyPatchSchema.optional(), approval: approvalSchema.optional() })
+  .strict();
 
 export const tokenStatusSchema = z.object({
   state: z.enum(['set', 'not_set', 'env', 'unavailable']),
@@ -194,7 +201,10 @@ const empty = z.strictObject({});
 /** Every action the renderer may ask for. One entry = one IPC channel `paydesk:<name>`. */
 export const contract = {
   'orders.create': { input: createOrderInput, output: orderViewSchema },
-  'orders.cancel': { input: z.strictObject({ id }), output: orderViewSchema },
+  'orders.cancel': {
+    input: z.strictObject({ id, approval: approvalSchema.optional() }),
+    output: orderViewSchema,
+  },
   'orders.refresh': { input: z.strictObject({ id }), output: orderViewSchema },
   'orders.get': { input: z.strictObject({ id }), output: orderDetailSchema },
   'orders.search': { input: searchInput, output: searchResultSchema },
@@ -204,6 +214,7 @@ export const contract = {
       orderId: id,
       lines: z.array(refundLineInput).min(1).max(200),
       requestKey: z.string().min(8).max(64),
+      approval: approvalSchema.optional(),
     }),
     output: refundViewSchema,
   },
@@ -220,14 +231,19 @@ export const contract = {
     output: tokenStatusSchema,
   },
   'token.save': {
-    input: z.strictObject({ token: z.string().min(1).max(200), provider: tokenProviderSchema.optional() }),
+    input: z.strictObject({
+      token: z.string().min(1).max(200),
+      provider: tokenProviderSchema.optional(),
+      approval: approvalSchema.optional(),
+    }),
     output: tokenStatusSchema,
   },
   'token.remove': {
-    input: z.strictObject({ provider: tokenProviderSchema.optional() }),
+    input: z.strictObject({ provider: tokenProviderSchema.optional(), approval: approvalSchema.optional() }),
     output: tokenStatusSchema,
   },
   ...providerMethods(orderViewSchema),
+  ...shiftsContract,
 } as const;
 
 export type Contract = typeof contract;

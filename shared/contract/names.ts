@@ -24,6 +24,17 @@ export const METHOD_NAMES = [
   'token.save',
   'token.remove',
   ...PROVIDER_METHOD_NAMES,
+  // shifts (shared/contract/shifts.ts)
+  'staff.list',
+  'staff.save',
+  'staff.remove',
+  'shift.current',
+  'shift.open',
+  'shift.close',
+  'shift.report',
+  'shift.list',
+  'shift.exportCsv',
+  'shift.exportPdf',
 ] as const;
 
 export const EVENT_NAMES = ['connection', 'order', 'log', ...PROVIDER_EVENT_NAMES] as const;

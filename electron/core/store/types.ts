@@ -314,3 +314,13 @@ export interface ApplyProviderResult {
   /** Whether the row was written (an apply, or a duplicate that filled in a missing amount or link). */
   changed: boolean;
 }
+
+/**
+ * Who did it: the open shift, its cashier, and the senior who approved (guarded actions). Written with the intent of
+ * an order or refund and with the status-history row of a cancel, in the same transaction.
+ */
+export interface ActionStamp {
+  shiftId: string | null;
+  staffId: string | null;
+  approvedBy: string | null;
+}
