@@ -200,6 +200,7 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
     try {
       const r = store.applyProviderUpdate(snapshot, SOURCE[order.source], detail);
       if (r.changed) events.emit('order', r.order);
+      publish(order.provider); // tracking may have started or ended
       if (r.decision === 'stale')
         log.info('provider.stale', { provider: order.provider, id: snapshot.id, raw: order.rawStatus });
       return r.order;
@@ -237,7 +238,15 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
       tracking: tracking(provider),
     };
   }
-  const publish = (provider: ProviderId) => events.emit('provider', view(provider));
+  const lastPublished = new Map<ProviderId, string>();
+  /** Emits a gateway's view when something in it changed (its state, or how many orders it follows). */
+  const publish = (provider: ProviderId) => {
+    const v = view(provider);
+    const key = `${v.state} ${v.reason} ${v.tracking}`;
+    if (lastPublished.get(provider) === key) return;
+    lastPublished.set(provider, key);
+    events.emit('provider', v);
+  };
   invoicebox.events.on('connection', () => publish('invoicebox'));
   xsolla.events.on('connection', () => publish('xsolla'));
   wellpay.events.on('connection', () => publish('wellpay'));
