@@ -138,6 +138,10 @@ describe('actions offered per gateway and status', () => {
       order({ provider: 'xsolla', status: 'canceled', neutralStatus: 'canceled', capabilities: caps }),
     );
     expect(canceled.reissue.offered).toBe(false);
+    // No payer link: nothing to show as a QR.
+    expect(
+      orderActions(order({ provider: 'xsolla', paymentUrl: null, capabilities: caps })).showQr.offered,
+    ).toBe(false);
     for (const reason of ['provider.why.cancel_unsupported', 'provider.why.refund_unsupported'])
       expect(dict.ru[reason] && dict.en[reason]).toBeTruthy();
   });

@@ -8,7 +8,7 @@ import { isMessageKey, useT, type MessageKey, type T } from '../i18n/index.ts';
 import { formatTime } from '../lib/format.ts';
 import { PROVIDERS, type ProviderId } from '../lib/providers.ts';
 import { useEffectiveConnection } from '../state/connection.ts';
-import { useProviderConnection } from '../state/providers.ts';
+import { useProviderConnection, useProviders } from '../state/providers.ts';
 import { reasonText } from '../ui/errors.ts';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import '../ui/providers.css';
@@ -23,14 +23,16 @@ export function providerReasonText(t: T, reason: string | null): string | null {
 export function ProviderStates() {
   const t = useT();
   const invoicebox = useEffectiveConnection();
+  // A core without the provider layer (providers.list refused) follows Invoicebox only: no pills that never resolve.
+  const loaded = useProviders((s) => s.loaded);
   return (
     <div className="gw-states" role="group" aria-label={t('provider.states')} data-testid="provider-states">
       <div className="gw-state-slot" data-testid="provider-state-invoicebox" data-state={invoicebox.state}>
         <ConnectionIndicator />
       </div>
-      {PROVIDERS.filter((p) => p !== 'invoicebox').map((p) => (
-        <ProviderPill key={p} provider={p} />
-      ))}
+      {loaded
+        ? PROVIDERS.filter((p) => p !== 'invoicebox').map((p) => <ProviderPill key={p} provider={p} />)
+        : null}
     </div>
   );
 }

@@ -41,6 +41,8 @@ export interface ProviderOrder {
   capabilities?: ProviderCapabilities | undefined;
   amount: number;
   refundedAmount: number;
+  /** The payer link (absent: the gateway's own flow takes payment, as Xsolla's store). */
+  paymentUrl?: string | null | undefined;
 }
 
 export function isProviderId(value: unknown): value is ProviderId {
@@ -140,7 +142,7 @@ export interface OrderActions {
   refund: ActionState;
   /** A new order with the same basket (Invoicebox keeps the basket; the others have none to repeat). */
   reissue: ActionState;
-  /** The payment screen with the QR. */
+  /** The payment screen with the QR (only for an order that has a payer link). */
   showQr: ActionState;
 }
 
@@ -182,7 +184,7 @@ export function orderActions(order: ProviderOrder): OrderActions {
 
   const ended = neutral === 'expired' || neutral === 'canceled';
   const reissue: ActionState = ended && provider === 'invoicebox' && caps.create ? ENABLED : HIDDEN;
-  const showQr: ActionState = neutral === 'created' ? ENABLED : HIDDEN;
+  const showQr: ActionState = neutral === 'created' && order.paymentUrl !== null ? ENABLED : HIDDEN;
   return { cancel, refund, reissue, showQr };
 }
 
