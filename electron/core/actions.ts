@@ -28,6 +28,7 @@ import type { Log } from './diagnostics/log.ts';
 import { maskDeep, maskSecrets } from './diagnostics/mask.ts';
 import { orderSnapshot, refundSnapshot } from './invoicebox/snapshots.ts';
 import type { TokenStore } from './secrets/token-store.ts';
+import type { ProviderRegistry } from './providers/registry.ts';
 import type { Session } from './session.ts';
 import type { Store } from './store/store.ts';
 import { orderDetail, orderViewFromStore, refundView } from './views.ts';
@@ -43,6 +44,9 @@ export interface ActionDeps {
   config: () => ResolvedConfig;
   session: () => Session;
   tokens: () => TokenStore;
+  /** WellPay's access token (keychain / PAYDESK_WELLPAY_TOKEN). */
+  wellpayTokens: () => TokenStore;
+  providers: () => ProviderRegistry;
   saveSettings: (patch: Partial<SavedSettings>) => Promise<void>;
   reconfigure: () => Promise<void>;
   emitOrder: (view: OrderView) => void;
@@ -255,10 +259,23 @@ export function createActions(deps: ActionDeps): Actions {
     };
   }
 
+  /** An Xsolla / WellPay order of the store (their actions route to their adapter); null for Invoicebox's. */
+  const adapterOrder = (id: string) => {
+    const row = store.getOrder(id)?.order;
+    return row && row.provider !== 'invoicebox' ? row : null;
+  };
+  const rowView = (row: Parameters<typeof orderViewFromStore>[1]) => orderViewFromStore(store, row);
+
   return {
     'orders.create': (input) => createOnce(input.requestKey, () => createOrder(input)),
-    'orders.cancel': async ({ id }) => storeOrder(await deps.session().api.cancelOrder(id)),
+    'orders.cancel': async ({ id }) => {
+      const row = adapterOrder(id);
+      if (row) return rowView(await deps.providers().cancel(row));
+      return storeOrder(await deps.session().api.cancelOrder(id));
+    },
     'orders.refresh': async ({ id }) => {
+      const row = adapterOrder(id);
+      if (row) return rowView(await deps.providers().refresh(row));
       const order = await deps.session().api.getOrder(id);
       if (!order) throw new ActionError('order_not_found', `The gateway does not know order ${id}`);
       return storeOrder(order);
@@ -282,7 +299,9 @@ export function createActions(deps: ActionDeps): Actions {
     'diagnostics.get': async ({ logLines }) => diagnostics(logLines ?? 200),
     'diagnostics.report': async () => {
       const report = { generatedAt: new Date().toISOString(), ...diagnostics(500) };
-      const secrets = [deps.session().currentToken()].filter((t): t is string => Boolean(t));
+      const secrets = [deps.session().currentToken(), ...deps.providers().secrets()].filter(
+        (t): t is string => Boolean(t),
+      );
       return JSON.stringify(maskDeep(report, secrets), null, 2);
     },
     'settings.get': async () => settingsView(),
@@ -290,28 +309,31 @@ export function createActions(deps: ActionDeps): Actions {
       await deps.saveSettings(patch);
       return settingsView();
     },
-    'token.status': async () => deps.tokens().status(),
-    'token.save': async ({ token }) => {
+    'token.status': async ({ provider }) =>
+      provider === 'wellpay' ? deps.wellpayTokens().status() : deps.tokens().status(),
+    'token.save': async ({ token, provider }) => {
+      if (provider === 'wellpay') {
+        // Read per call by the WellPay adapter: no reconnection needed.
+        await deps.wellpayTokens().save(token);
+        log.info('wellpay.token_saved');
+        return deps.wellpayTokens().status();
+      }
       await deps.tokens().save(token);
       await deps.saveSettings({ mode: 'live' });
       return deps.tokens().status();
     },
-    'token.remove': async () => {
+    'token.remove': async ({ provider }) => {
+      if (provider === 'wellpay') {
+        await deps.wellpayTokens().remove();
+        return deps.wellpayTokens().status();
+      }
       await deps.tokens().remove();
       await deps.reconfigure();
       return deps.tokens().status();
     },
-    'providers.list': async () => {
-      throw new ActionError('not_supported', 'The provider layer is being wired in');
-    },
-    'wellpay.create': async () => {
-      throw new ActionError('not_supported', 'The provider layer is being wired in');
-    },
-    'xsolla.track': async () => {
-      throw new ActionError('not_supported', 'The provider layer is being wired in');
-    },
-    'xsolla.demo': async () => {
-      throw new ActionError('not_supported', 'The provider layer is being wired in');
-    },
+    'providers.list': async () => deps.providers().list(),
+    'wellpay.create': async (input) => rowView(await deps.providers().wellpayCreate(input)),
+    'xsolla.track': async (input) => rowView(await deps.providers().xsollaTrack(input)),
+    'xsolla.demo': async (input) => rowView(await deps.providers().xsollaDemo(input)),
   };
 }

@@ -97,6 +97,27 @@ export interface ResolvedConfig {
   /** Which values came from the environment (shown in diagnostics; the token itself never is). */
   fromEnv: string[];
   tokenFromEnv: boolean;
+  /** Live-mode endpoints of the other gateways (environment only; sandbox mode uses the embedded emulators). */
+  providers: ProviderUrls;
+}
+
+export interface ProviderUrls {
+  xsollaApiUrl: string;
+  xsollaWsUrl: string;
+  /** Undefined: the WellPay adapter's defaults (api.nltrade.in, invoice.wellpay.me). */
+  wellpayApiUrl?: string;
+  wellpaySocketUrl?: string;
+  wellpayPayerUrl?: string;
+}
+
+export const DEFAULT_XSOLLA_API_URL = 'https://store.xsolla.com';
+export const DEFAULT_XSOLLA_WS_URL = 'wss://ws-store.xsolla.com/connection/websocket';
+
+/** https:// (http:// on loopback only) with its path: the base of WellPay's payer links. */
+export function validatePageUrl(value: string): string {
+  const url = new URL(validateApiUrl(new URL(value).origin));
+  url.pathname = new URL(value).pathname;
+  return url.toString();
 }
 
 /**
@@ -131,5 +152,25 @@ export function resolveConfig(saved: Partial<SavedSettings>, env: Env = process.
     orderTtlMinutes: s.orderTtlMinutes,
     fromEnv,
     tokenFromEnv,
+    providers: providerUrls(env, fromEnv),
+  };
+}
+
+function providerUrls(env: Env, fromEnv: string[]): ProviderUrls {
+  const get = (key: string): string | undefined => {
+    const v = env[key];
+    if (v === undefined || v === '') return undefined;
+    fromEnv.push(key);
+    return v;
+  };
+  const wellpayApi = get('PAYDESK_WELLPAY_API_URL');
+  const wellpaySocket = get('PAYDESK_WELLPAY_SOCKET_URL');
+  const wellpayPayer = get('PAYDESK_WELLPAY_PAYER_URL');
+  return {
+    xsollaApiUrl: validateApiUrl(get('PAYDESK_XSOLLA_API_URL') ?? DEFAULT_XSOLLA_API_URL),
+    xsollaWsUrl: validateGateUrl(get('PAYDESK_XSOLLA_WS_URL') ?? DEFAULT_XSOLLA_WS_URL),
+    ...(wellpayApi ? { wellpayApiUrl: validateApiUrl(wellpayApi) } : {}),
+    ...(wellpaySocket ? { wellpaySocketUrl: validateApiUrl(wellpaySocket) } : {}),
+    ...(wellpayPayer ? { wellpayPayerUrl: validatePageUrl(wellpayPayer) } : {}),
   };
 }

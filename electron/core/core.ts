@@ -16,6 +16,7 @@ import {
   type MethodOutput,
   type OrderView,
 } from '../../shared/contract/contract.ts';
+import type { ProviderView } from '../../shared/contract/providers.ts';
 import { BridgeError } from '../../shared/contract/bridge.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { ApiCallRecord } from './api/client.ts';
@@ -28,7 +29,9 @@ import {
 } from './config.ts';
 import { createLog, type Log } from './diagnostics/log.ts';
 import { createKeychain, keychainAccount } from './secrets/keychain.ts';
-import { createTokenStore, type TokenStore } from './secrets/token-store.ts';
+import { createTokenStore, WELLPAY_TOKEN_FORMAT, type TokenStore } from './secrets/token-store.ts';
+import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
+import { WellpayClient, WellpayError } from './providers/wellpay/client.ts';
 import { startSession, type Session, type SessionTuning } from './session.ts';
 import { openStore, type Store } from './store/store.ts';
 import { storeJournal } from './store/journal.ts';
@@ -42,6 +45,7 @@ export interface CoreEvents {
   connection: [ConnectionView];
   order: [OrderView];
   log: [string];
+  provider: [ProviderView];
 }
 
 export interface CoreOptions {
@@ -62,6 +66,8 @@ export interface Core {
   readonly log: Log;
   config(): ResolvedConfig;
   session(): Session;
+  /** The three gateways' adapters (rebuilt with the session). */
+  providers(): ProviderRegistry;
   stop(): Promise<void>;
 }
 
@@ -79,9 +85,10 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   events.setMaxListeners(50);
 
   let session: Session | null = null;
+  let providers: ProviderRegistry | null = null;
   const secrets = (): string[] => {
     const t = session?.currentToken();
-    return t ? [t] : [];
+    return [...(t ? [t] : []), ...(providers?.secrets() ?? [])];
   };
   const log = createLog({
     secrets,
@@ -134,6 +141,28 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     });
   let tokens = tokenStoreFor(config);
 
+  /** WellPay's access token: the keychain (account `wellpay:default`) or PAYDESK_WELLPAY_TOKEN; live mode only. */
+  const wellpayTokenStoreFor = (cfg: ResolvedConfig): TokenStore =>
+    createTokenStore({
+      keychain: createKeychain({ service: options.keychainService ?? 'PayDesk', account: 'wellpay:default' }),
+      env,
+      format: WELLPAY_TOKEN_FORMAT,
+      verify: async (token) => {
+        // WellPay has no "who am I": reading an invoice that cannot exist answers 404 to a good token, 401 to a bad one.
+        const probe = new WellpayClient({
+          token: () => token,
+          ...(cfg.providers.wellpayApiUrl ? { apiUrl: cfg.providers.wellpayApiUrl } : {}),
+        });
+        try {
+          await probe.get('0'.repeat(30));
+        } catch (err) {
+          if (err instanceof WellpayError && err.code === 'not_found') return;
+          throw err;
+        }
+      },
+    });
+  let wellpayTokens = wellpayTokenStoreFor(config);
+
   const journal = storeJournal(store);
 
   async function openSession(): Promise<Session> {
@@ -153,6 +182,41 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       const row = change.kind === 'order' ? change.order : store.getOrder(change.refund.parentId)?.order;
       if (row) events.emit('order', orderViewFromStore(store, row));
     });
+    try {
+      providers = await createProviderRegistry({
+        session: s,
+        store,
+        log,
+        endpoints: {
+          ...config.providers,
+          ...(s.sandboxes
+            ? {
+                xsollaApiUrl: s.sandboxes.urls.xsolla,
+                xsollaWsUrl: s.sandboxes.urls.xsollaWebsocket,
+                wellpayApiUrl: s.sandboxes.urls.wellpay,
+                wellpaySocketUrl: s.sandboxes.urls.wellpay,
+                // The emulator has no payer page: its invoice view stands in for the link.
+                wellpayPayerUrl: `${s.sandboxes.urls.wellpay}/sandbox/wellpay/invoices/`,
+              }
+            : {}),
+          sandboxOrigin: s.sandboxes ? s.sandboxes.urls.invoicebox : null,
+        },
+        wellpayToken: () => wellpayTokens.getToken(),
+        ...(options.tuning
+          ? {
+              tuning: {
+                ...(options.tuning.pollIntervalMs ? { pollIntervalMs: options.tuning.pollIntervalMs } : {}),
+                ...(options.tuning.backoff ? { backoff: options.tuning.backoff } : {}),
+              },
+            }
+          : {}),
+      });
+    } catch (err) {
+      await s.stop();
+      throw err;
+    }
+    providers.events.on('order', (row) => events.emit('order', orderViewFromStore(store, row)));
+    providers.events.on('provider', (view) => events.emit('provider', view));
     return s;
   }
 
@@ -164,11 +228,13 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   session = await openSession();
 
   async function reconfigure(): Promise<void> {
-    const old = session;
+    const old = providers;
     session = null;
-    await old?.stop();
+    providers = null;
+    await old?.stop(); // stops the session too (the Invoicebox adapter owns it)
     config = resolveConfig(saved(), { ...env, PAYDESK_DATA_DIR: dataDir });
     tokens = tokenStoreFor(config);
+    wellpayTokens = wellpayTokenStoreFor(config);
     session = await openSession();
     events.emit('connection', session.connection.view());
   }
@@ -189,6 +255,16 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       return session;
     },
     tokens: () => tokens,
+    wellpayTokens: () => wellpayTokens,
+    providers: () => {
+      if (!providers)
+        throw new BridgeError({
+          code: 'reconnecting',
+          message: 'The console is reconnecting',
+          requestId: null,
+        });
+      return providers;
+    },
     saveSettings: async (patch) => {
       store.setSetting(SETTINGS_KEY, { ...saved(), ...patch });
       await reconfigure();
@@ -207,6 +283,10 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     session: () => {
       if (!session) throw new Error('no session');
       return session;
+    },
+    providers: () => {
+      if (!providers) throw new Error('no session');
+      return providers;
     },
     async invoke(method, input) {
       if (stopped)
@@ -238,8 +318,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await session?.stop();
+      await (providers ?? session)?.stop();
       session = null;
+      providers = null;
       log.info('core.stop');
       log.close();
       store.close();

@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionView } from '../../shared/contract/contract.ts';
 import type { OrderResponse, RefundOrderResponse } from '../../shared/invoicebox/schemas.ts';
-import { startSandbox, type Sandbox } from '../sandbox/server.ts';
+import { startAllSandboxes, type AllSandboxes } from '../sandbox/all.ts';
+import type { Sandbox } from '../sandbox/server.ts';
 import { DEMO_ACCOUNT } from '../sandbox/state.ts';
 import { createApiClient, type ApiCallRecord, type ApiClient } from './api/client.ts';
 import { resolvePendingIntents, type IntentJournal } from './api/idempotent.ts';
@@ -61,6 +62,8 @@ export interface Session {
   readonly apiUrl: string;
   readonly gateUrl: string;
   readonly sandbox: Sandbox | null;
+  /** Sandbox mode: the three emulators on one port (Invoicebox's is `sandbox`); the provider layer uses the others. */
+  readonly sandboxes: AllSandboxes | null;
   readonly connection: ConnectionTracker;
   readonly reconciler: Reconciler;
   readonly listener: GateListener;
@@ -77,12 +80,14 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     log[level](event, fields);
 
   let sandbox: Sandbox | null = null;
+  let sandboxes: AllSandboxes | null = null;
   let apiUrl = config.apiUrl;
   let gateUrl = config.gateUrl;
   let merchantId = config.merchantId;
   let getToken = options.getToken;
   if (config.mode === 'sandbox') {
-    sandbox = await startSandbox({ port: 0, stateFile: `${config.dataDir}/sandbox-state.json` });
+    sandboxes = await startAllSandboxes({ port: 0, stateFile: `${config.dataDir}/sandbox-state.json` });
+    sandbox = sandboxes.invoicebox;
     apiUrl = sandbox.url;
     gateUrl = sandbox.gateUrl;
     merchantId = DEMO_ACCOUNT.merchantId;
@@ -286,6 +291,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     apiUrl,
     gateUrl,
     sandbox,
+    sandboxes,
     connection,
     reconciler,
     listener,
@@ -293,7 +299,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     async stop() {
       await listener.stop();
       await reconciler.stop();
-      await sandbox?.stop();
+      await (sandboxes ?? sandbox)?.stop();
       events.removeAllListeners();
     },
   };

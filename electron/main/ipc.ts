@@ -8,6 +8,7 @@
  */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import type { ConnectionView, EventName, OrderView } from '../../shared/contract/contract.ts';
+import type { ProviderView } from '../../shared/contract/providers.ts';
 import {
   checkInput,
   errorEnvelope,
@@ -93,6 +94,8 @@ export function registerIpc(options: IpcOptions): () => void {
   const onConnection = forward('connection') as (view: ConnectionView) => void;
   const onOrder = forward('order') as (view: OrderView) => void;
   const onLog = forward('log') as (line: string) => void;
+  const onProvider = forward('provider') as (view: ProviderView) => void;
+  options.core.events.on('provider', onProvider);
   options.core.events.on('connection', onConnection);
   options.core.events.on('order', onOrder);
   options.core.events.on('log', onLog);
@@ -102,5 +105,6 @@ export function registerIpc(options: IpcOptions): () => void {
     options.core.events.off('connection', onConnection);
     options.core.events.off('order', onOrder);
     options.core.events.off('log', onLog);
+    options.core.events.off('provider', onProvider);
   };
 }

@@ -16,6 +16,7 @@
  * Secrets and session ids are compared by their SHA-256, never stored in clear.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { ProviderView } from '../../shared/contract/providers.ts';
 import type { EventEmitter } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -31,7 +32,12 @@ import {
 /** What the host needs of the core (createCore's Core satisfies it). */
 export interface BridgeCore {
   invoke(method: MethodName, input: unknown): Promise<unknown>;
-  readonly events: EventEmitter<{ connection: [ConnectionView]; order: [OrderView]; log: [string] }>;
+  readonly events: EventEmitter<{
+    connection: [ConnectionView];
+    order: [OrderView];
+    log: [string];
+    provider: [ProviderView];
+  }>;
 }
 
 export interface WebHostOptions {
@@ -279,6 +285,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const onConnection = (v: ConnectionView): void => write('connection', v);
     const onOrder = (v: OrderView): void => write('order', v);
     const onLog = (line: string): void => write('log', line);
+    const onProvider = (v: ProviderView): void => write('provider', v);
+    core.events.on('provider', onProvider);
     core.events.on('connection', onConnection);
     core.events.on('order', onOrder);
     core.events.on('log', onLog);
@@ -290,6 +298,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       core.events.off('connection', onConnection);
       core.events.off('order', onOrder);
       core.events.off('log', onLog);
+      core.events.off('provider', onProvider);
       streams.delete(res);
     };
     req.on('close', cleanup);

@@ -18,11 +18,11 @@ export interface TokenStatus {
   state: TokenState;
   /** Non-secret explanation, e.g. why the keychain is unavailable or that PAYDESK_TOKEN is malformed. */
   reason?: string;
-  /** 'v3' | 'l3' when a token is present and well formed. */
+  /** 'v3' | 'l3' when a token is present and well formed ('wellpay' for a WellPay access token). */
   kind?: TokenKind;
 }
 
-export type TokenKind = 'v3' | 'l3';
+export type TokenKind = 'v3' | 'l3' | 'wellpay';
 
 export type TokenStoreErrorCode = 'token_format' | 'token_rejected' | 'env_override';
 
@@ -70,7 +70,39 @@ export interface TokenStoreOptions {
   env?: Record<string, string | undefined>;
   /** Resolves if the gateway accepts the token, throws otherwise. */
   verify: (token: string) => Promise<void>;
+  /** Another gateway's token (WellPay): its env variable, format check and kind. Default: Invoicebox's. */
+  format?: TokenFormat;
 }
+
+export interface TokenFormat {
+  envVar: string;
+  /** Trim and check; throws TokenStoreError('token_format') without echoing the input. */
+  normalize: (token: string) => string;
+  kindOf: (token: string) => TokenKind | null;
+  /** For messages: "an Invoicebox API token". */
+  what: string;
+}
+
+export const WELLPAY_TOKEN_ENV = 'PAYDESK_WELLPAY_TOKEN';
+const WELLPAY_TOKEN = /^[0-9A-Za-z_-]{16,128}$/;
+
+/** WellPay's access token (the sandbox's: 32 lower-case letters and digits); kept like Invoicebox's. */
+export const WELLPAY_TOKEN_FORMAT: TokenFormat = {
+  envVar: WELLPAY_TOKEN_ENV,
+  what: 'a WellPay access token',
+  kindOf: (t) => (typeof t === 'string' && WELLPAY_TOKEN.test(t.trim()) ? 'wellpay' : null),
+  normalize: (token) => {
+    const t = typeof token === 'string' ? token.trim() : '';
+    if (!WELLPAY_TOKEN.test(t))
+      throw new TokenStoreError(
+        'token_format',
+        t === ''
+          ? 'The access token is empty.'
+          : 'This does not look like a WellPay access token: 16–128 letters, digits, "-" or "_".',
+      );
+    return t;
+  },
+};
 
 export interface TokenStore {
   status(): Promise<TokenStatus>;
@@ -85,9 +117,16 @@ export interface TokenStore {
 export function createTokenStore(options: TokenStoreOptions): TokenStore {
   const { keychain, verify } = options;
   const env = options.env ?? process.env;
+  const format: TokenFormat = options.format ?? {
+    envVar: TOKEN_ENV,
+    normalize: normalizeToken,
+    kindOf: tokenKind,
+    what: 'an Invoicebox API token',
+  };
+  const ENV_VAR = format.envVar;
 
   const envToken = (): string | null => {
-    const v = env[TOKEN_ENV];
+    const v = env[ENV_VAR];
     if (typeof v !== 'string') return null;
     const t = v.trim();
     return t === '' ? null : t;
@@ -97,8 +136,8 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     if (envToken() !== null) {
       throw new TokenStoreError(
         'env_override',
-        `The API token comes from the ${TOKEN_ENV} environment variable; ${what} is disabled while it is set. ` +
-          `Unset ${TOKEN_ENV} and restart PayDesk to manage the token in the OS keychain.`,
+        `The API token comes from the ${ENV_VAR} environment variable; ${what} is disabled while it is set. ` +
+          `Unset ${ENV_VAR} and restart PayDesk to manage the token in the OS keychain.`,
       );
     }
   };
@@ -115,15 +154,15 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     async status() {
       const fromEnv = envToken();
       if (fromEnv !== null) {
-        const kind = tokenKind(fromEnv);
+        const kind = format.kindOf(fromEnv);
         return kind
           ? { state: 'env', kind }
-          : { state: 'env', reason: `${TOKEN_ENV} does not look like an Invoicebox API token` };
+          : { state: 'env', reason: `${ENV_VAR} does not look like ${format.what}` };
       }
       try {
         const stored = await keychain.get();
         if (stored === null || stored === '') return { state: 'not_set' };
-        const kind = tokenKind(stored);
+        const kind = format.kindOf(stored);
         return kind
           ? { state: 'set', kind }
           : { state: 'set', reason: 'the stored token has an unexpected format' };
@@ -146,7 +185,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     save(input: string) {
       return serial(async () => {
         refuseWhileEnv('saving a token');
-        const token = normalizeToken(input);
+        const token = format.normalize(input);
         try {
           await verify(token);
         } catch (err) {
@@ -159,7 +198,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
           );
         }
         await keychain.set(token);
-        return { kind: tokenKind(token) as TokenKind };
+        return { kind: format.kindOf(token) as TokenKind };
       });
     },
 

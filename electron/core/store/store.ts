@@ -434,7 +434,7 @@ export class Store {
           description,
         );
         this.#appendHistory(id, status, source, true, now, detail ?? null, rawStatus, update.neutralStatus);
-        return { decision: 'apply', previous: null, order: this.#orderRow(id) };
+        return { decision: 'apply', previous: null, order: this.#orderRow(id), changed: true };
       }
       const stored = orderRow(current);
       if (stored.provider !== provider)
@@ -447,7 +447,7 @@ export class Store {
       ).kind;
       if (decision === 'stale') {
         this.#appendHistory(id, status, source, false, now, detail ?? null, rawStatus, update.neutralStatus);
-        return { decision, previous, order: stored };
+        return { decision, previous, order: stored, changed: false };
       }
       // Apply, or a duplicate that may still fill in what was missing (an amount, a payer link).
       const next = {
@@ -478,8 +478,16 @@ export class Store {
       }
       if (decision === 'apply')
         this.#appendHistory(id, status, source, true, now, detail ?? null, rawStatus, update.neutralStatus);
-      return { decision, previous, order: changed ? this.#orderRow(id) : stored };
+      return { decision, previous, order: changed ? this.#orderRow(id) : stored, changed };
     });
+  }
+
+  /** How many of a gateway's orders are still `created` (followed by its adapter or the reconciler). */
+  countOpenOrders(provider: ProviderId): number {
+    const row = this.#stmt(
+      "SELECT count(*) AS n FROM orders o WHERE o.provider = ? AND o.status = 'created'",
+    ).get(provider);
+    return int(row?.n);
   }
 
   /** A gateway's orders that can still change (resume tracking after a restart), oldest first. */

@@ -311,4 +311,6 @@ export interface ApplyProviderResult {
   decision: UpdateDecision;
   previous: { neutral: NeutralStatus; raw: string } | null;
   order: OrderRow;
+  /** Whether the row was written (an apply, or a duplicate that filled in a missing amount or link). */
+  changed: boolean;
 }
