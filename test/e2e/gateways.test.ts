@@ -7,7 +7,7 @@
  * Every new screen is scanned with axe-core (no serious or critical violation) and photographed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,19 +31,27 @@ const STEP_MS = 90_000;
 const WAIT = { timeout: 20_000 };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** The newest modification time under `dir` (ms). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
 /**
- * The built renderer must be this one: build it when it is missing or predates the gateway screens (the other e2e
- * files build only when it is missing, so a bundle from before this change could otherwise be tested here).
+ * The built renderer must be this one: build it when it is missing or older than its sources (the other e2e files
+ * build only when it is missing, so a bundle from before the gateway screens could otherwise be tested here).
  */
-function ensureGatewayRendererBuilt(): void {
-  const assets = join(RENDERER_DIR, 'assets');
-  const built =
-    existsSync(join(RENDERER_DIR, 'index.html')) &&
-    existsSync(assets) &&
-    readdirSync(assets).some(
-      (f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('gateway-select'),
-    );
-  if (built && process.env.PAYDESK_E2E_REBUILD !== '1') return;
+function ensureFreshRendererBuilt(): void {
+  const index = join(RENDERER_DIR, 'index.html');
+  const fresh =
+    existsSync(index) &&
+    statSync(index).mtimeMs >=
+      Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'shared')));
+  if (fresh && process.env.PAYDESK_E2E_REBUILD !== '1') return;
   const require = createRequire(join(root, 'package.json'));
   const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
   const r = spawnSync(
@@ -119,7 +127,7 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
   }
 
   beforeAll(async () => {
-    ensureGatewayRendererBuilt();
+    ensureFreshRendererBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'paydesk-gateways-'));
     // No PAYDESK_API_URL and no token: training mode, the core starts the embedded sandbox of all three gateways.
     core = await createCore({
@@ -171,7 +179,7 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
         const pill = page.getByTestId(`provider-state-${p}`);
         expect(await pill.getAttribute('role')).toBe('status');
         expect(await pill.textContent()).toContain(name);
-        expect(await pill.textContent()).toContain('Ожидание');
+        expect(await pill.textContent()).toContain('Готов');
       }
       expect(await page.getByTestId('provider-state-invoicebox').textContent()).toContain('Инвойсбокс');
       expect(await page.getByTestId('provider-state-invoicebox').textContent()).toContain('На связи');

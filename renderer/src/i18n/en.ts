@@ -392,7 +392,7 @@ export const en: Record<MessageKey, string> = {
   'provider.state.live': 'Live',
   'provider.state.degraded': 'Polling',
   'provider.state.offline': 'Offline',
-  'provider.state.idle': 'Idle',
+  'provider.state.idle': 'Ready',
   'provider.state.connecting.long': 'connecting to the gateway',
   'provider.state.live.long': 'live, statuses arrive at once',
   'provider.state.degraded.long': 'the live channel is down, statuses are polled',

@@ -389,7 +389,7 @@ export const ru = {
   'provider.state.live': 'На связи',
   'provider.state.degraded': 'Опрос',
   'provider.state.offline': 'Нет связи',
-  'provider.state.idle': 'Ожидание',
+  'provider.state.idle': 'Готов',
   'provider.state.connecting.long': 'подключение к шлюзу',
   'provider.state.live.long': 'на связи, статусы приходят сразу',
   'provider.state.degraded.long': 'онлайн-канал недоступен, статусы проверяются опросом',

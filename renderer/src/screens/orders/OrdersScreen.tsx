@@ -348,12 +348,12 @@ const OrderRow = memo(function OrderRow({
       onClick={() => onOpen(index)}
     >
       <span className="c-num">
-        <span className="row-gw">
-          <span className="mono strong">{row.merchantOrderId}</span>
+        <span className="mono strong row-number">{row.merchantOrderId}</span>
+        <span className="row-sub muted row-gw">
           <ProviderBadge provider={providerOf(row)} />
-        </span>
-        <span className="row-sub muted">
-          {row.description || (row.origin === 'foreign' ? t('orders.foreign') : '')}
+          <span className="row-desc">
+            {row.description || (row.origin === 'foreign' ? t('orders.foreign') : '')}
+          </span>
         </span>
       </span>
       <span className="c-date">{formatDateTime(row.createdAt, lang)}</span>
