@@ -435,6 +435,10 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       expect(await status.textContent()).toContain('Выполнен');
       expect(await status.getByTestId('raw-status').textContent()).toContain('Выполнен: товары выданы');
       expect(await detail.getByTestId('refund-order').isDisabled()).toBe(true);
+      // The history tells Xsolla's own steps apart (paid and done are both "completed" to the older model).
+      const history = (await detail.getByTestId('status-history').textContent()) ?? '';
+      for (const step of ['Создан, не оплачен', 'Оплачен', 'Выполнен: товары выданы'])
+        expect(history).toContain(step);
       await scan('10-xsolla-detail');
 
       await page.getByRole('button', { name: 'EN', exact: true }).click();

@@ -405,6 +405,7 @@ export const en: Record<MessageKey, string> = {
   'provider.reason.unauthorized': 'the gateway refused the token',
   'provider.reason.not_configured': 'not configured',
   'provider.reason.host_link': 'no link to the PayDesk core',
+  'provider.orderId': 'Console id',
   'provider.stale': 'The {name} connection is not live: the status may lag.',
   'provider.why.cancel_unsupported': 'This gateway does not let the console cancel an order.',
   'provider.why.refund_unsupported': 'Refunds through this gateway are not available in the console.',

@@ -402,6 +402,7 @@ export const ru = {
   'provider.reason.unauthorized': 'шлюз не принял токен',
   'provider.reason.not_configured': 'не настроен',
   'provider.reason.host_link': 'нет связи с ядром PayDesk',
+  'provider.orderId': 'Идентификатор в консоли',
   'provider.stale': 'Связь с шлюзом {name} не в реальном времени — статус может запаздывать.',
   'provider.why.cancel_unsupported': 'Этот шлюз не позволяет отменить заказ из консоли.',
   'provider.why.refund_unsupported': 'Возврат через этот шлюз из консоли недоступен.',

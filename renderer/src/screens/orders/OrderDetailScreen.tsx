@@ -18,7 +18,7 @@ import { useOrders } from '../../state/orders.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
-import { formatMinor, orderActions, orderCurrency, providerOf } from '../../lib/providers.ts';
+import { formatMinor, orderActions, orderCurrency, providerOf, rawStatusKey } from '../../lib/providers.ts';
 import { NeutralStatusBadge, ProviderBadge } from '../../ui/ProviderBadge.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 
@@ -102,14 +102,22 @@ export function OrderDetailScreen({ id }: { id: string }) {
   const lines = draftLinesFromBasket(detail.basket);
   const basketTotals = lines ? totalsOf(lines) : null;
   const actions = orderActions(order);
-  /** A history entry's status: Invoicebox's, a neutral one, or the gateway's own (`send card`), else verbatim. */
-  const historyStatusText = (status: string): string => {
-    if (isOrderStatus(status)) return t(`status.${status}` as MessageKey);
-    for (const key of [`${provider}.status.${status}`, `provider.status.${status}`])
-      if (isMessageKey(key)) return t(key);
-    return status;
-  };
   const provider = providerOf(order);
+  /**
+   * A history entry's status: for Invoicebox its own status; for the others the gateway's own status in words
+   * (`send card` → «Ожидает оплаты на карту», Xsolla `done` → «Выполнен: товары выданы»), since several of them map
+   * to one neutral status; else the neutral / legacy word, else verbatim.
+   */
+  const historyStatusText = (status: string, raw: string): string => {
+    if (provider !== 'invoicebox') {
+      const key = rawStatusKey(provider, raw);
+      if (isMessageKey(key)) return t(key);
+    }
+    if (isOrderStatus(status)) return t(`status.${status}` as MessageKey);
+    const neutral = `provider.status.${status}`;
+    if (isMessageKey(neutral)) return t(neutral);
+    return raw || status;
+  };
   const money = (amount: number): string => formatMinor(amount, orderCurrency(order), lang);
 
   return (
@@ -141,10 +149,12 @@ export function OrderDetailScreen({ id }: { id: string }) {
             <dt>{t('detail.paidAt')}</dt>
             <dd>{formatDateTime(order.paidAt, lang, true)}</dd>
           </div>
-          <div>
-            <dt>{t('pay.vatIncluded')}</dt>
-            <dd className="num">{formatMoney(order.vatAmount, lang)}</dd>
-          </div>
+          {provider === 'invoicebox' ? (
+            <div>
+              <dt>{t('pay.vatIncluded')}</dt>
+              <dd className="num">{formatMoney(order.vatAmount, lang)}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>{t('pay.refunded')}</dt>
             <dd className="num">{money(order.refundedAmount)}</dd>
@@ -154,7 +164,7 @@ export function OrderDetailScreen({ id }: { id: string }) {
             <dd>{t(`detail.origin.${order.origin}` as MessageKey)}</dd>
           </div>
           <div className="span-2">
-            <dt>{t('detail.gatewayId')}</dt>
+            <dt>{provider === 'invoicebox' ? t('detail.gatewayId') : t('provider.orderId')}</dt>
             <dd className="mono small">{order.id}</dd>
           </div>
         </dl>
@@ -266,7 +276,7 @@ export function OrderDetailScreen({ id }: { id: string }) {
                   <span className={`tl-dot tl-${h.status}`} aria-hidden="true" />
                   <div className="tl-main">
                     <div>
-                      <strong>{historyStatusText(h.status)}</strong>
+                      <strong>{historyStatusText(h.status, h.rawStatus)}</strong>
                       <span className="tl-source">
                         {' '}
                         ·{' '}
