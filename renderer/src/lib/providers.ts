@@ -236,15 +236,30 @@ const SIGNS: Record<string, string> = {
   KZT: '₸',
 };
 
-/** Digits after the point of a currency (ISO 4217 exponent), from the platform's Intl data; 2 when unknown. */
+const exponents = new Map<string, number>([
+  ['RUB', 2],
+  ['UAH', 2],
+  ['USD', 2],
+  ['EUR', 2],
+]);
+
+/**
+ * Digits after the point of a currency (ISO 4217 exponent), from the platform's Intl data; 2 when unknown. Cached:
+ * the orders list formats an amount in every row it scrolls past, and an Intl.NumberFormat is costly to build.
+ */
 export function currencyExponent(currency: string): number {
+  const known = exponents.get(currency);
+  if (known !== undefined) return known;
+  let digits = 2;
   try {
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+    const d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
       .maximumFractionDigits;
-    return typeof digits === 'number' ? digits : 2;
+    if (typeof d === 'number') digits = d;
   } catch {
-    return 2;
+    // not a currency the platform knows: two digits, as most
   }
+  exponents.set(currency, digits);
+  return digits;
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
  * Which gateway an order belongs to, and its status in both words: the provider-neutral one the console reasons in
  * (`Оплачен`) and the gateway's own, verbatim in meaning (`send card` → «Ожидает оплаты на карту»).
+ *
+ * The `…View` variants take `t` and `lang` as props and use no hooks: the orders list renders them in every row it
+ * scrolls past, where one store subscription per badge would be measurable.
  */
-import { isMessageKey, useLang, useT, type MessageKey } from '../i18n/index.ts';
+import { isMessageKey, useLang, useT, type Lang, type MessageKey, type T } from '../i18n/index.ts';
 import {
   neutralKey,
   neutralOf,
@@ -15,14 +18,15 @@ import {
 } from '../lib/providers.ts';
 import './providers.css';
 
-export function ProviderBadge({
+export function ProviderBadgeView({
   provider,
+  t,
   testId = 'provider-badge',
 }: {
   provider: ProviderId;
+  t: T;
   testId?: string;
 }) {
-  const t = useT();
   return (
     <span className={`gw-badge gw-${provider}`} data-testid={testId} data-provider={provider}>
       <span className="sr-only">{t('provider.gateway')}: </span>
@@ -31,42 +35,57 @@ export function ProviderBadge({
   );
 }
 
-/** The neutral status as a badge; with `withRaw`, the gateway's own status after it. */
-export function NeutralStatusBadge({
+export function ProviderBadge({ provider, testId }: { provider: ProviderId; testId?: string }) {
+  const t = useT();
+  return <ProviderBadgeView provider={provider} t={t} {...(testId ? { testId } : {})} />;
+}
+
+export function rawText(order: ProviderOrder, t: T, lang: Lang): string {
+  return rawStatusText(order, lang, (key) => (isMessageKey(key) ? t(key) : null));
+}
+
+/** The neutral status as a badge; with `withRaw`, the gateway's own status after it (not for Invoicebox, whose
+ * own statuses are the neutral ones in other words). */
+export function NeutralStatusView({
   order,
+  t,
+  lang,
   testId,
   withRaw = false,
 }: {
   order: ProviderOrder;
-  testId?: string;
+  t: T;
+  lang: Lang;
+  testId?: string | undefined;
   withRaw?: boolean;
 }) {
-  const t = useT();
-  const lang = useLang((s) => s.lang);
   const neutral = neutralOf(order);
   const raw = rawOf(order);
-  const rawText = useRawStatusText(order);
-  const provider = providerOf(order);
-  // Invoicebox's own statuses are the neutral ones in other words: no second label for them.
-  const showRaw = withRaw && provider !== 'invoicebox';
+  const showRaw = withRaw && providerOf(order) !== 'invoicebox';
   return (
     <span className="gw-status" data-testid={testId} data-neutral={neutral} data-raw={raw}>
-      <span className={`badge badge-tone-${statusTone(neutral)}`} lang={lang}>
+      <span className={`badge badge-tone-${statusTone(neutral)}`}>
         <span className="badge-dot" aria-hidden="true" />
         {t(neutralKey(neutral))}
       </span>
       {showRaw ? (
         <span className="gw-raw" data-testid="raw-status" title={`${t('provider.rawStatus')}: ${raw}`}>
           <span className="sr-only">{t('provider.rawStatus')}: </span>
-          {rawText}
+          {rawText(order, t, lang)}
         </span>
       ) : null}
     </span>
   );
 }
 
+export function NeutralStatusBadge(props: { order: ProviderOrder; testId?: string; withRaw?: boolean }) {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
+  return <NeutralStatusView {...props} t={t} lang={lang} />;
+}
+
 export function useRawStatusText(order: ProviderOrder): string {
   const t = useT();
   const lang = useLang((s) => s.lang);
-  return rawStatusText(order, lang, (key) => (isMessageKey(key) ? t(key) : null));
+  return rawText(order, t, lang);
 }

@@ -18,7 +18,7 @@ import { SelectField, TextField } from '../../ui/Field.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
 import { formatMinor, orderCurrency, PROVIDERS, providerOf, type ProviderId } from '../../lib/providers.ts';
 import { emptyFilter } from '../../lib/search-query.ts';
-import { NeutralStatusBadge, ProviderBadge } from '../../ui/ProviderBadge.tsx';
+import { NeutralStatusView, ProviderBadgeView } from '../../ui/ProviderBadge.tsx';
 
 const ROW_HEIGHT = 64;
 const estimateSize = (): number => ROW_HEIGHT;
@@ -350,7 +350,7 @@ const OrderRow = memo(function OrderRow({
       <span className="c-num">
         <span className="mono strong row-number">{row.merchantOrderId}</span>
         <span className="row-sub muted row-gw">
-          <ProviderBadge provider={providerOf(row)} />
+          <ProviderBadgeView provider={providerOf(row)} t={t} />
           <span className="row-desc">
             {row.description || (row.origin === 'foreign' ? t('orders.foreign') : '')}
           </span>
@@ -359,7 +359,7 @@ const OrderRow = memo(function OrderRow({
       <span className="c-date">{formatDateTime(row.createdAt, lang)}</span>
       <span className="c-amount num strong">{formatMinor(row.amount, orderCurrency(row), lang)}</span>
       <span className="c-status">
-        <NeutralStatusBadge order={row} />
+        <NeutralStatusView order={row} t={t} lang={lang} />
       </span>
       <span className="c-paid">{row.paidAt ? formatDateTime(row.paidAt, lang) : '—'}</span>
       <span className="c-refund num">
