@@ -22,10 +22,15 @@ afterAll(() => cleanupTempDirs());
 const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
 describe('chaos', () => {
-  it('survives 20 s of faults and two SIGKILLs with nothing lost, duplicated, wrong or leaked', async () => {
+  it('survives 20 s of faults and two SIGKILLs on all three gateways with nothing lost, duplicated, wrong or leaked', async () => {
     const report = await runChaos({ seconds: 20, restarts: 2, seed: 1, log: () => {} });
     expect(report.restarts).toBe(2);
     expect(report.intents).toBeGreaterThan(0);
+    // Xsolla and WellPay traffic ran beside Invoicebox's, and their faults were injected.
+    expect(report.providers.wellpayInvoices).toBeGreaterThan(0);
+    expect(report.providers.xsollaOrders).toBeGreaterThan(0);
+    expect(Object.keys(report.faults).some((k) => k.startsWith('injected wellpay'))).toBe(true);
+    expect(Object.keys(report.faults).some((k) => k.startsWith('injected xsolla'))).toBe(true);
     expect(report.orders).toBeGreaterThanOrEqual(report.intents - 1); // the last intent may still be in flight
     expect(report.details.lost).toEqual([]);
     expect(report.details.duplicated).toEqual([]);
