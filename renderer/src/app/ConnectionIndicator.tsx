@@ -35,6 +35,7 @@ export function ConnectionIndicator() {
     >
       <span className="conn-dot" aria-hidden="true" />
       <span className="conn-text">
+        <span className="gw-pill-name">{t('provider.name.invoicebox')}</span>
         <span className="conn-label">{t(`conn.${state}` as MessageKey)}</span>
         <span className="conn-sub">
           {state === 'live' ? t('conn.live.sub') : (why ?? t(`conn.${state}.sub` as MessageKey))}

@@ -7,7 +7,7 @@ import { useSettings } from '../state/settings.ts';
 import { useHotkeys } from '../ui/hooks.ts';
 import { reasonText } from '../ui/errors.ts';
 import { Icon, type IconName } from '../ui/Icon.tsx';
-import { ConnectionIndicator } from './ConnectionIndicator.tsx';
+import { ProviderStates } from './ProviderStates.tsx';
 import { navigate, routeHref, type Route } from './router.ts';
 
 interface NavItem {
@@ -138,7 +138,7 @@ export function Layout({ route, title, children }: { route: Route; title: string
         <header className="topbar">
           <h1 className="page-title">{title}</h1>
           <div className="topbar-right">
-            <ConnectionIndicator />
+            <ProviderStates />
             <div className="lang-switch" role="group" aria-label={t('settings.language')}>
               {(['ru', 'en'] as const).map((l) => (
                 <button

@@ -26,8 +26,8 @@ export interface WebBridge extends PayDeskBridge {
   close(): void;
 }
 
-/** Events the host sends: the contract's three plus `ping` (a heartbeat every 10 s). */
-const EVENT_NAMES: readonly EventName[] = ['connection', 'order', 'log'];
+/** Events the host sends: the contract's four plus `ping` (a heartbeat every 10 s). */
+const EVENT_NAMES: readonly EventName[] = ['connection', 'order', 'log', 'provider'];
 /** No event or ping for this long → the stream is considered dead and is reopened. */
 const STALE_MS = 25_000;
 

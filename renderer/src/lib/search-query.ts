@@ -5,6 +5,7 @@
 import type { SearchInput } from '../../../shared/contract/contract.ts';
 import { parseRubles } from '../../../shared/domain/money.ts';
 import type { OrderStatus } from '../../../shared/domain/order-status.ts';
+import { isProviderId, type ProviderId } from '../../../shared/domain/providers.ts';
 
 export interface OrdersFilter {
   text: string;
@@ -14,13 +15,15 @@ export interface OrdersFilter {
   to: string;
   minAmount: string;
   maxAmount: string;
+  /** One gateway's orders, or every gateway's (''). */
+  provider: ProviderId | '';
 }
 
 export type FilterField = 'from' | 'to' | 'minAmount' | 'maxAmount';
 export type FilterErrors = Partial<Record<FilterField, 'date_invalid' | 'amount_invalid' | 'range_inverted'>>;
 
 export function emptyFilter(): OrdersFilter {
-  return { text: '', statuses: [], from: '', to: '', minAmount: '', maxAmount: '' };
+  return { text: '', statuses: [], from: '', to: '', minAmount: '', maxAmount: '', provider: '' };
 }
 
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0');
@@ -45,6 +48,7 @@ export function buildSearchInput(
   const text = filter.text.trim();
   if (text !== '') input.text = text.slice(0, 200);
   if (filter.statuses.length > 0) input.status = [...filter.statuses];
+  if (isProviderId(filter.provider)) input.provider = filter.provider;
   if (filter.from !== '') {
     const from = localDayStart(filter.from);
     if (from === null) errors.from = 'date_invalid';

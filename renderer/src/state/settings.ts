@@ -10,21 +10,27 @@ export type TokenStatus = MethodOutput<'token.status'>;
 export interface SettingsStore {
   settings: SettingsView | null;
   token: TokenStatus | null;
+  /** WellPay's access token: set / not set, like Invoicebox's (null: unknown, or a core without WellPay). */
+  wellpayToken: TokenStatus | null;
   load(): Promise<void>;
   update(patch: MethodInput<'settings.update'>): Promise<SettingsView>;
   saveToken(token: string): Promise<TokenStatus>;
   removeToken(): Promise<TokenStatus>;
+  saveWellpayToken(token: string): Promise<TokenStatus>;
+  removeWellpayToken(): Promise<TokenStatus>;
 }
 
 export const useSettings = create<SettingsStore>()((set) => ({
   settings: null,
   token: null,
+  wellpayToken: null,
   async load() {
-    const [settings, token] = await Promise.all([
+    const [settings, token, wellpayToken] = await Promise.all([
       bridge.invoke('settings.get', {}),
       bridge.invoke('token.status', {}).catch(() => null),
+      bridge.invoke('token.status', { provider: 'wellpay' }).catch(() => null),
     ]);
-    set({ settings, token });
+    set({ settings, token, wellpayToken });
     useLang.getState().setLang(settings.language);
   },
   async update(patch) {
@@ -41,6 +47,16 @@ export const useSettings = create<SettingsStore>()((set) => ({
   async removeToken() {
     const status = await bridge.invoke('token.remove', {});
     set({ token: status });
+    return status;
+  },
+  async saveWellpayToken(token) {
+    const status = await bridge.invoke('token.save', { token, provider: 'wellpay' });
+    set({ wellpayToken: status });
+    return status;
+  },
+  async removeWellpayToken() {
+    const status = await bridge.invoke('token.remove', { provider: 'wellpay' });
+    set({ wellpayToken: status });
     return status;
   },
 }));

@@ -7,6 +7,7 @@ import { useConnection } from './connection.ts';
 import { useCurrent } from './current.ts';
 import { useLog } from './log.ts';
 import { useOrders } from './orders.ts';
+import { useProviders } from './providers.ts';
 import { useSettings } from './settings.ts';
 
 let started = false;
@@ -15,6 +16,7 @@ export async function resync(): Promise<void> {
   const tasks: Promise<unknown>[] = [
     bridge.invoke('connection.get', {}).then((v) => useConnection.getState().setView(v)),
     useSettings.getState().load(),
+    bridge.invoke('providers.list', {}).then((list) => useProviders.getState().setAll(list)),
   ];
   const current = useCurrent.getState().currentId;
   if (current)
@@ -29,6 +31,7 @@ export function startSync(): void {
   bridge.on('connection', (view) => useConnection.getState().setView(view));
   bridge.on('order', (view) => useOrders.getState().upsert(view));
   bridge.on('log', (line) => useLog.getState().append(line));
+  bridge.on('provider', (view) => useProviders.getState().set(view));
 
   useConnection.getState().setLink(linkState());
   onLinkState((state) => {

@@ -6,7 +6,8 @@
 import { useEffect, useState } from 'react';
 import { bridge } from '../../bridge.ts';
 import { useLang, useT, type MessageKey } from '../../i18n/index.ts';
-import { formatCountdown, formatMoney } from '../../lib/format.ts';
+import { formatCountdown } from '../../lib/format.ts';
+import { formatMinor, orderCurrency, providerOf } from '../../lib/providers.ts';
 import { readCurrentOrder, subscribeCurrentOrder } from '../../state/customer-channel.ts';
 import { useEffectiveConnection } from '../../state/connection.ts';
 import { useOrders } from '../../state/orders.ts';
@@ -113,7 +114,7 @@ export function CustomerDisplay() {
               <div className="cd-amount-label">
                 {order.status === 'completed' ? t('cd.paidAmount') : t('cd.toPay')}
               </div>
-              <div className="cd-amount num">{formatMoney(order.amount, lang)}</div>
+              <div className="cd-amount num">{formatMinor(order.amount, orderCurrency(order), lang)}</div>
             </div>
             {order.status === 'created' && order.paymentUrl ? (
               <div className="cd-qr">
@@ -154,7 +155,7 @@ export function CustomerDisplay() {
       </main>
       <footer className="cd-foot">
         <span>{t('cd.number', { number: order?.merchantOrderId ?? '—' })}</span>
-        <span>Invoicebox · PayDesk</span>
+        <span>{t(`provider.name.${order ? providerOf(order) : 'invoicebox'}` as MessageKey)} · PayDesk</span>
       </footer>
     </div>
   );

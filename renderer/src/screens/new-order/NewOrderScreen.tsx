@@ -27,10 +27,30 @@ import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { SelectField, TextField } from '../../ui/Field.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
 import { CustomerSection } from './CustomerSection.tsx';
+import { GatewayChoice, useChosenGateway } from './GatewayChoice.tsx';
+import { WellpayForm } from './WellpayForm.tsx';
+import { XsollaTrackForm } from './XsollaTrackForm.tsx';
 
 const TTL_PRESETS = [5, 15, 30, 60];
 
+/** New order: the gateway choice (when there is more than Invoicebox), then that gateway's form. */
 export function NewOrderScreen() {
+  const gateway = useChosenGateway();
+  return (
+    <div className="screen gw-new" data-testid="new-order" data-gateway={gateway}>
+      <GatewayChoice gateway={gateway} />
+      {gateway === 'wellpay' ? (
+        <WellpayForm />
+      ) : gateway === 'xsolla' ? (
+        <XsollaTrackForm />
+      ) : (
+        <InvoiceboxOrderForm />
+      )}
+    </div>
+  );
+}
+
+function InvoiceboxOrderForm() {
   const t = useT();
   const lang = useLang((s) => s.lang);
   const d = useDraft();
@@ -89,7 +109,7 @@ export function NewOrderScreen() {
   const vatEntries = Object.entries(totals.vatByCode) as [VatCode, number][];
 
   return (
-    <div className="screen new-order" data-testid="new-order">
+    <div className="new-order" data-testid="invoicebox-form">
       <div className="new-order-main">
         <section className="card entry-card" aria-labelledby="entry-title" onKeyDown={onEntryKey}>
           <div className="card-head">

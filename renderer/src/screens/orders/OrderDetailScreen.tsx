@@ -18,6 +18,8 @@ import { useOrders } from '../../state/orders.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
+import { formatMinor, orderActions, orderCurrency, providerOf, rawStatusKey } from '../../lib/providers.ts';
+import { NeutralStatusBadge, ProviderBadge } from '../../ui/ProviderBadge.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 
 export function OrderDetailScreen({ id }: { id: string }) {
@@ -82,8 +84,8 @@ export function OrderDetailScreen({ id }: { id: string }) {
   useHotkeys({
     Escape: () => back({ name: 'orders' }),
     u: () => void refresh(),
-    v: () => order?.status === 'completed' && navigate({ name: 'refund', id }),
-    r: () => (order?.status === 'expired' || order?.status === 'canceled') && void reissue(),
+    v: () => order && orderActions(order).refund.enabled && navigate({ name: 'refund', id }),
+    r: () => order && orderActions(order).reissue.enabled && void reissue(),
   });
 
   if (!order || !detail) {
@@ -99,20 +101,39 @@ export function OrderDetailScreen({ id }: { id: string }) {
   }
   const lines = draftLinesFromBasket(detail.basket);
   const basketTotals = lines ? totalsOf(lines) : null;
-  const refundable = order.status === 'completed' && order.refundedAmount < order.amount;
+  const actions = orderActions(order);
+  const provider = providerOf(order);
+  /**
+   * A history entry's status: for Invoicebox its own status; for the others the gateway's own status in words
+   * (`send card` → «Ожидает оплаты на карту», Xsolla `done` → «Выполнен: товары выданы»), since several of them map
+   * to one neutral status; else the neutral / legacy word, else verbatim.
+   */
+  const historyStatusText = (status: string, raw: string): string => {
+    if (provider !== 'invoicebox') {
+      const key = rawStatusKey(provider, raw);
+      if (isMessageKey(key)) return t(key);
+    }
+    if (isOrderStatus(status)) return t(`status.${status}` as MessageKey);
+    const neutral = `provider.status.${status}`;
+    if (isMessageKey(neutral)) return t(neutral);
+    return raw || status;
+  };
+  const money = (amount: number): string => formatMinor(amount, orderCurrency(order), lang);
 
   return (
     <div className="screen detail-screen" data-testid="order-detail" data-order-id={order.id}>
       <section className="card detail-head">
         <div className="detail-title">
           <div>
-            <div className="muted small">{t('detail.order')}</div>
+            <div className="muted small gw-head">
+              {t('detail.order')} <ProviderBadge provider={provider} />
+            </div>
             <h2 className="detail-number mono">{order.merchantOrderId}</h2>
             {order.description ? <div className="detail-desc">{order.description}</div> : null}
           </div>
           <div className="detail-amount">
-            <div className="num big">{formatMoney(order.amount, lang)}</div>
-            <StatusBadge status={order.status} testId="order-status" />
+            <div className="num big">{money(order.amount)}</div>
+            <NeutralStatusBadge order={order} testId="order-status" withRaw />
           </div>
         </div>
         <dl className="facts facts-4">
@@ -128,20 +149,22 @@ export function OrderDetailScreen({ id }: { id: string }) {
             <dt>{t('detail.paidAt')}</dt>
             <dd>{formatDateTime(order.paidAt, lang, true)}</dd>
           </div>
-          <div>
-            <dt>{t('pay.vatIncluded')}</dt>
-            <dd className="num">{formatMoney(order.vatAmount, lang)}</dd>
-          </div>
+          {provider === 'invoicebox' ? (
+            <div>
+              <dt>{t('pay.vatIncluded')}</dt>
+              <dd className="num">{formatMoney(order.vatAmount, lang)}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>{t('pay.refunded')}</dt>
-            <dd className="num">{formatMoney(order.refundedAmount, lang)}</dd>
+            <dd className="num">{money(order.refundedAmount)}</dd>
           </div>
           <div>
             <dt>{t('detail.origin')}</dt>
             <dd>{t(`detail.origin.${order.origin}` as MessageKey)}</dd>
           </div>
           <div className="span-2">
-            <dt>{t('detail.gatewayId')}</dt>
+            <dt>{provider === 'invoicebox' ? t('detail.gatewayId') : t('provider.orderId')}</dt>
             <dd className="mono small">{order.id}</dd>
           </div>
         </dl>
@@ -149,7 +172,7 @@ export function OrderDetailScreen({ id }: { id: string }) {
           <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} compact />
         ) : null}
         <div className="detail-actions">
-          {order.status === 'created' ? (
+          {actions.showQr.offered ? (
             <Button
               variant="primary"
               size="lg"
@@ -159,7 +182,7 @@ export function OrderDetailScreen({ id }: { id: string }) {
               {t('detail.showQr')}
             </Button>
           ) : null}
-          {order.status === 'expired' || order.status === 'canceled' ? (
+          {actions.reissue.offered ? (
             <Button
               variant="primary"
               size="lg"
@@ -171,11 +194,13 @@ export function OrderDetailScreen({ id }: { id: string }) {
               {t('pay.reissue')}
             </Button>
           ) : null}
-          {refundable ? (
+          {actions.refund.offered ? (
             <Button
               variant="secondary"
               size="lg"
-              kbd="V"
+              kbd={actions.refund.enabled ? 'V' : undefined}
+              disabled={!actions.refund.enabled}
+              aria-describedby={actions.refund.reason ? 'detail-refund-why' : undefined}
               onClick={() => navigate({ name: 'refund', id })}
               data-testid="refund-order"
             >
@@ -192,6 +217,11 @@ export function OrderDetailScreen({ id }: { id: string }) {
           >
             {t('detail.refresh')}
           </Button>
+          {actions.refund.reason ? (
+            <span className="gw-why" id="detail-refund-why" data-testid="refund-why">
+              {t(actions.refund.reason)}
+            </span>
+          ) : null}
         </div>
       </section>
 
@@ -246,9 +276,7 @@ export function OrderDetailScreen({ id }: { id: string }) {
                   <span className={`tl-dot tl-${h.status}`} aria-hidden="true" />
                   <div className="tl-main">
                     <div>
-                      <strong>
-                        {isOrderStatus(h.status) ? t(`status.${h.status}` as MessageKey) : h.status}
-                      </strong>
+                      <strong>{historyStatusText(h.status, h.rawStatus)}</strong>
                       <span className="tl-source">
                         {' '}
                         ·{' '}

@@ -9,14 +9,16 @@ import type { OrderView } from '../../../../shared/contract/contract.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../../../shared/domain/order-status.ts';
 import { back, navigate } from '../../app/router.ts';
 import { plural, useLang, useT, type Lang, type MessageKey, type T } from '../../i18n/index.ts';
-import { formatCount, formatDateTime, formatMoney } from '../../lib/format.ts';
+import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { useOrders } from '../../state/orders.ts';
 import { listScroll, useOrdersList } from '../../state/orders-list.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
-import { TextField } from '../../ui/Field.tsx';
+import { SelectField, TextField } from '../../ui/Field.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
-import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { formatMinor, orderCurrency, PROVIDERS, providerOf, type ProviderId } from '../../lib/providers.ts';
+import { emptyFilter } from '../../lib/search-query.ts';
+import { NeutralStatusView, ProviderBadgeView } from '../../ui/ProviderBadge.tsx';
 
 const ROW_HEIGHT = 64;
 const estimateSize = (): number => ROW_HEIGHT;
@@ -123,8 +125,7 @@ export function OrdersScreen() {
     list.setFilter({ statuses: cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s] });
   };
   const fe = (code: string | undefined): string | null => (code ? t(`filter.${code}` as MessageKey) : null);
-  const filtered =
-    filterKey !== JSON.stringify({ text: '', statuses: [], from: '', to: '', minAmount: '', maxAmount: '' });
+  const filtered = filterKey !== JSON.stringify(emptyFilter());
 
   return (
     <div className="screen orders-screen">
@@ -145,6 +146,17 @@ export function OrdersScreen() {
                 scrollRef.current?.focus();
               }
             }}
+          />
+          <SelectField
+            fieldClassName="f-gateway"
+            label={t('gateway.filter')}
+            value={filter.provider}
+            options={[
+              { value: '', label: t('gateway.filterAll') },
+              ...PROVIDERS.map((p) => ({ value: p, label: t(`provider.name.${p}` as MessageKey) })),
+            ]}
+            onChange={(e) => list.setFilter({ provider: e.target.value as ProviderId | '' })}
+            data-testid="orders-gateway"
           />
           <TextField
             fieldClassName="f-date"
@@ -332,22 +344,26 @@ const OrderRow = memo(function OrderRow({
       data-testid="order-row"
       data-order-id={row.id}
       data-status={row.status}
+      data-provider={providerOf(row)}
       onClick={() => onOpen(index)}
     >
       <span className="c-num">
-        <span className="mono strong">{row.merchantOrderId}</span>
-        <span className="row-sub muted">
-          {row.description || (row.origin === 'foreign' ? t('orders.foreign') : '')}
+        <span className="mono strong row-number">{row.merchantOrderId}</span>
+        <span className="row-sub muted row-gw">
+          <ProviderBadgeView provider={providerOf(row)} t={t} />
+          <span className="row-desc">
+            {row.description || (row.origin === 'foreign' ? t('orders.foreign') : '')}
+          </span>
         </span>
       </span>
       <span className="c-date">{formatDateTime(row.createdAt, lang)}</span>
-      <span className="c-amount num strong">{formatMoney(row.amount, lang)}</span>
+      <span className="c-amount num strong">{formatMinor(row.amount, orderCurrency(row), lang)}</span>
       <span className="c-status">
-        <StatusBadge status={row.status} />
+        <NeutralStatusView order={row} t={t} lang={lang} />
       </span>
       <span className="c-paid">{row.paidAt ? formatDateTime(row.paidAt, lang) : '—'}</span>
       <span className="c-refund num">
-        {row.refundedAmount > 0 ? formatMoney(row.refundedAmount, lang) : '—'}
+        {row.refundedAmount > 0 ? formatMinor(row.refundedAmount, orderCurrency(row), lang) : '—'}
       </span>
     </div>
   );

@@ -18,13 +18,25 @@ import {
   formatQuantity,
   formatTime,
 } from '../../lib/format.ts';
+import {
+  formatMinor,
+  isStale,
+  neutralKey,
+  neutralOf,
+  orderActions,
+  orderCurrency,
+  providerOf,
+  rawOf,
+} from '../../lib/providers.ts';
 import { useEffectiveConnection } from '../../state/connection.ts';
 import { useCurrent } from '../../state/current.ts';
 import { useOrders } from '../../state/orders.ts';
+import { useProviderConnection } from '../../state/providers.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/Dialog.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useFlash, useHotkeys, useNow } from '../../ui/hooks.ts';
+import { ProviderBadge, useRawStatusText } from '../../ui/ProviderBadge.tsx';
 import { Qr } from '../../ui/Qr.tsx';
 
 /** While an order waits, re-read it from the core now and then, in case an event was lost on the way here. */
@@ -37,7 +49,9 @@ export function PaymentScreen({ id }: { id: string }) {
   const upsert = useOrders((s) => s.upsert);
   const reissuing = useCurrent((s) => s.reissuing);
   const replacement = useCurrent((s) => s.reissuedTo[id]);
-  const conn = useEffectiveConnection();
+  const invoiceboxConn = useEffectiveConnection();
+  const provider = order ? providerOf(order) : 'invoicebox';
+  const providerConn = useProviderConnection(provider);
   const now = useNow(250);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -110,14 +124,16 @@ export function PaymentScreen({ id }: { id: string }) {
   };
 
   const ended = status === 'expired' || status === 'canceled';
+  const actions = order ? orderActions(order) : null;
+  const rawText = useRawStatusText(order ?? { status: 'created', amount: 0, refundedAmount: 0 });
   useHotkeys(
     {
       Escape: () => navigate({ name: 'new' }),
       n: () => navigate({ name: 'new' }),
-      r: () => ended && void reissue(),
-      Delete: () => status === 'created' && setConfirmCancel(true),
+      r: () => actions?.reissue.enabled && void reissue(),
+      Delete: () => actions?.cancel.enabled && setConfirmCancel(true),
       u: () => void refresh(),
-      v: () => status === 'completed' && navigate({ name: 'refund', id }),
+      v: () => actions?.refund.enabled && navigate({ name: 'refund', id }),
       d: () => openCustomerDisplay(),
     },
     { enabled: !confirmCancel },
@@ -137,7 +153,16 @@ export function PaymentScreen({ id }: { id: string }) {
 
   const expiresAt = order.expirationDate ? Date.parse(order.expirationDate) : null;
   const left = expiresAt !== null ? expiresAt - now : null;
-  const stale = order.status === 'created' && conn.state !== 'live';
+  const isInvoicebox = provider === 'invoicebox';
+  const wellpay = provider === 'wellpay';
+  const neutral = neutralOf(order);
+  const currency = orderCurrency(order);
+  const money = (amount: number): string => formatMinor(amount, currency, lang);
+  const conn = isInvoicebox ? invoiceboxConn : providerConn;
+  const stale =
+    order.status === 'created' && (isInvoicebox ? conn.state !== 'live' : isStale(providerConn.state));
+  const cancelAction = actions!.cancel;
+  const refundAction = actions!.refund;
   const copyUrl = async (): Promise<void> => {
     if (!order.paymentUrl) return;
     try {
@@ -181,10 +206,16 @@ export function PaymentScreen({ id }: { id: string }) {
             {ended ? <div className="qr-overlay">{t('pay.qrInvalid')}</div> : null}
           </div>
         ) : (
-          <div className="empty">{t('pay.noUrl')}</div>
+          <div className="empty">{provider === 'xsolla' ? t('xsolla.noQr') : t('pay.noUrl')}</div>
         )}
         <div className="pay-qr-hint">
-          {order.status === 'completed' ? t('pay.paidHint') : ended ? t('pay.endedHint') : t('pay.scanHint')}
+          {order.status === 'completed'
+            ? t('pay.paidHint')
+            : ended
+              ? t('pay.endedHint')
+              : wellpay
+                ? t('wellpay.scanHint')
+                : t('pay.scanHint')}
         </div>
         {order.paymentUrl && order.status === 'created' ? (
           <div className="pay-url">
@@ -209,6 +240,9 @@ export function PaymentScreen({ id }: { id: string }) {
           className={`pay-status pay-status-${order.status}`}
           data-testid="order-status"
           data-status={order.status}
+          data-neutral={neutral}
+          data-raw={rawOf(order)}
+          data-provider={provider}
           role="status"
           aria-live="assertive"
         >
@@ -222,7 +256,15 @@ export function PaymentScreen({ id }: { id: string }) {
             )}
           </div>
           <div>
-            <div className="pay-status-title">{t(`pay.status.${order.status}` as MessageKey)}</div>
+            <div className="pay-status-title">
+              {isInvoicebox ? t(`pay.status.${order.status}` as MessageKey) : t(neutralKey(neutral))}
+            </div>
+            {!isInvoicebox ? (
+              <div className="pay-status-raw" data-testid="raw-status">
+                <span className="sr-only">{t('provider.rawStatus')}: </span>
+                {rawText}
+              </div>
+            ) : null}
             <div className="pay-status-sub">
               {order.status === 'completed'
                 ? t('pay.paidAt', { time: formatTime(order.paidAt ?? order.updatedAt) })
@@ -241,7 +283,11 @@ export function PaymentScreen({ id }: { id: string }) {
 
         {stale ? (
           <div className={`stale-note stale-${conn.state}`} role="note" data-testid="stale-note">
-            <span>{t(`pay.stale.${conn.state}` as MessageKey)}</span>
+            <span>
+              {isInvoicebox
+                ? t(`pay.stale.${conn.state}` as MessageKey)
+                : t('provider.stale', { name: t(`provider.name.${provider}` as MessageKey) })}
+            </span>
             <Button size="sm" variant="secondary" onClick={() => void refresh()} busy={refreshing}>
               {t('pay.checkNow')}
             </Button>
@@ -249,13 +295,22 @@ export function PaymentScreen({ id }: { id: string }) {
         ) : null}
 
         <div className="pay-amount-block">
-          <div className="pay-amount-label">{t('pay.amount')}</div>
-          <div className="pay-amount num" data-testid="pay-amount" data-kopecks={order.amount}>
-            {formatMoney(order.amount, lang)}
+          <div className="pay-amount-label gw-head">
+            {t('pay.amount')} <ProviderBadge provider={provider} />
           </div>
-          <div className="pay-vat muted">
-            {t('pay.vatIncluded')} <span className="num">{formatMoney(order.vatAmount, lang)}</span>
+          <div
+            className="pay-amount num"
+            data-testid="pay-amount"
+            data-kopecks={order.amount}
+            data-currency={currency}
+          >
+            {money(order.amount)}
           </div>
+          {isInvoicebox ? (
+            <div className="pay-vat muted">
+              {t('pay.vatIncluded')} <span className="num">{formatMoney(order.vatAmount, lang)}</span>
+            </div>
+          ) : null}
         </div>
 
         <dl className="facts">
@@ -276,7 +331,7 @@ export function PaymentScreen({ id }: { id: string }) {
           {order.refundedAmount > 0 ? (
             <div>
               <dt>{t('pay.refunded')}</dt>
-              <dd className="num">{formatMoney(order.refundedAmount, lang)}</dd>
+              <dd className="num">{money(order.refundedAmount)}</dd>
             </div>
           ) : null}
         </dl>
@@ -284,7 +339,7 @@ export function PaymentScreen({ id }: { id: string }) {
         {actionError ? <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} /> : null}
 
         <div className="pay-actions">
-          {ended ? (
+          {actions!.reissue.offered ? (
             <Button
               variant="primary"
               size="xl"
@@ -308,23 +363,27 @@ export function PaymentScreen({ id }: { id: string }) {
             </Button>
           ) : null}
           <div className="pay-actions-row">
-            {order.status === 'created' ? (
+            {cancelAction.offered ? (
               <Button
                 variant="danger"
                 size="lg"
-                kbd="Del"
-                data-testid="cancel-order"
+                kbd={cancelAction.enabled ? 'Del' : undefined}
+                data-testid={wellpay ? 'wellpay-remove' : 'cancel-order'}
+                disabled={!cancelAction.enabled}
+                aria-describedby={cancelAction.reason ? 'cancel-why' : undefined}
                 onClick={() => setConfirmCancel(true)}
               >
-                {t('pay.cancel')}
+                {wellpay ? t('wellpay.remove') : t('pay.cancel')}
               </Button>
             ) : null}
-            {order.status === 'completed' ? (
+            {refundAction.offered ? (
               <Button
                 variant="secondary"
                 size="lg"
-                kbd="V"
+                kbd={refundAction.enabled ? 'V' : undefined}
                 data-testid="refund-order"
+                disabled={!refundAction.enabled}
+                aria-describedby={refundAction.reason ? 'refund-why' : undefined}
                 onClick={() => navigate({ name: 'refund', id })}
               >
                 {t('pay.refund')}
@@ -349,6 +408,16 @@ export function PaymentScreen({ id }: { id: string }) {
               {t('pay.details')}
             </Button>
           </div>
+          {cancelAction.reason ? (
+            <div className="gw-why" id="cancel-why" data-testid="cancel-why">
+              {t(cancelAction.reason)}
+            </div>
+          ) : null}
+          {refundAction.reason ? (
+            <div className="gw-why" id="refund-why" data-testid="refund-why">
+              {t(refundAction.reason)}
+            </div>
+          ) : null}
         </div>
         <BasketSummary lines={recipe?.lines ?? basket} lang={lang} title={t('pay.basket')} />
       </section>
@@ -356,15 +425,15 @@ export function PaymentScreen({ id }: { id: string }) {
       <ConfirmDialog
         open={confirmCancel}
         testId="cancel-dialog"
-        title={t('pay.cancelTitle', { number: order.merchantOrderId })}
-        confirmLabel={t('pay.cancelConfirm')}
-        cancelLabel={t('pay.cancelKeep')}
+        title={t(wellpay ? 'wellpay.removeTitle' : 'pay.cancelTitle', { number: order.merchantOrderId })}
+        confirmLabel={t(wellpay ? 'wellpay.removeConfirm' : 'pay.cancelConfirm')}
+        cancelLabel={t(wellpay ? 'wellpay.removeKeep' : 'pay.cancelKeep')}
         variant="danger"
         busy={canceling}
         onConfirm={() => void cancel()}
         onCancel={() => setConfirmCancel(false)}
       >
-        <p>{t('pay.cancelBody', { amount: formatMoney(order.amount, lang) })}</p>
+        <p>{t(wellpay ? 'wellpay.removeBody' : 'pay.cancelBody', { amount: money(order.amount) })}</p>
       </ConfirmDialog>
     </div>
   );

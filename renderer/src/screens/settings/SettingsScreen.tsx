@@ -12,6 +12,7 @@ import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { SelectField, TextField } from '../../ui/Field.tsx';
 import { useFlash, useHotkeys } from '../../ui/hooks.ts';
+import { WellpayTokenCard } from './WellpayTokenCard.tsx';
 
 type Form = Omit<SettingsView, 'fromEnv' | 'orderTtlMinutes'> & { orderTtlMinutes: string };
 
@@ -307,6 +308,8 @@ export function SettingsScreen() {
           ) : null}
         </div>
       </form>
+
+      <WellpayTokenCard />
     </div>
   );
 }

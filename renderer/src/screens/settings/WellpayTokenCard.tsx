@@ -1,0 +1,105 @@
+/**
+ * WellPay's access token, like Invoicebox's: it goes in (`token.save` with provider `wellpay`, into the system's
+ * password store) and never comes back — the card shows only whether it is set. The field is cleared once sent.
+ */
+import { useState, type FormEvent } from 'react';
+import { useT, type MessageKey } from '../../i18n/index.ts';
+import { useSettings } from '../../state/settings.ts';
+import { Button } from '../../ui/Button.tsx';
+import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
+import { TextField } from '../../ui/Field.tsx';
+import { useFlash } from '../../ui/hooks.ts';
+
+export function WellpayTokenCard() {
+  const t = useT();
+  const token = useSettings((s) => s.wellpayToken);
+  const [value, setValue] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, flashSaved] = useFlash(3000);
+  const state = token?.state ?? 'unknown';
+
+  const save = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const next = value.trim();
+    if (next === '') return;
+    setValue('');
+    setBusy(true);
+    setError(null);
+    try {
+      await useSettings.getState().saveWellpayToken(next);
+      flashSaved();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await useSettings.getState().removeWellpayToken();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="card token-card"
+      onSubmit={(e) => void save(e)}
+      aria-labelledby="wellpay-token-h"
+      data-testid="wellpay-token-card"
+    >
+      <h2 className="card-title" id="wellpay-token-h">
+        {t('wellpay.token')}
+      </h2>
+      <div
+        className={`token-state token-${state}`}
+        data-testid="wellpay-token-state"
+        data-state={state}
+        role="status"
+      >
+        {t(`token.${state}` as MessageKey)}
+        {token?.reason ? <span className="muted small block">{token.reason}</span> : null}
+      </div>
+      <p className="muted small">{t('wellpay.tokenNote')}</p>
+      <TextField
+        label={t('wellpay.tokenNew')}
+        type="password"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        className="mono"
+        data-testid="wellpay-token-input"
+        disabled={state === 'env'}
+      />
+      {error ? <ErrorNotice error={error} compact /> : null}
+      <div className="form-actions">
+        <Button
+          type="submit"
+          variant="primary"
+          busy={busy}
+          disabled={value.trim() === '' || state === 'env'}
+          data-testid="wellpay-token-save"
+        >
+          {saved ? t('settings.tokenSaved') : t('settings.tokenSave')}
+        </Button>
+        {state === 'set' ? (
+          <Button
+            variant="danger"
+            onClick={() => void remove()}
+            disabled={busy}
+            data-testid="wellpay-token-remove"
+          >
+            {t('settings.tokenRemove')}
+          </Button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
