@@ -52,7 +52,8 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-export async function startRig(): Promise<Rig> {
+/** `requireShift: true`: the real default (a cashier's shift is needed to sell), for the shifts' browser tests. */
+export async function startRig(options: { requireShift?: boolean } = {}): Promise<Rig> {
   ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-e2e-'));
   const sandbox = await startSandbox({ rateLimit: { requests: 100_000, windowMs: 30_000 } });
@@ -63,8 +64,8 @@ export async function startRig(): Promise<Rig> {
       PAYDESK_TOKEN: DEMO_TOKEN,
       PAYDESK_MERCHANT_ID: DEMO_MERCHANT,
       PAYDESK_DATA_DIR: dataDir,
-      // Orders without a cashier's shift (test/shifts/ covers shifts).
-      PAYDESK_REQUIRE_SHIFT: '0',
+      // Orders without a cashier's shift unless asked for (test/shifts/ covers shifts).
+      ...(options.requireShift ? {} : { PAYDESK_REQUIRE_SHIFT: '0' }),
     },
     dataDir,
     keychainService: 'PayDesk-e2e',

@@ -5,7 +5,9 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DB_FILE_NAME } from '../../electron/core/store/database.ts';
+import { staffViewSchema } from '../../shared/contract/shifts.ts';
 import type { CoreHandle } from '../helpers/core.ts';
 import { withSandbox } from '../helpers/sandbox.ts';
 import { startShiftCore, line, outcome, requestKey, control, waitStatus } from './helpers.ts';
@@ -75,11 +77,15 @@ describe('shifts and PINs through the core', () => {
         }),
       ),
     ).toBe('pin_required');
-    expect((await call('staff.list', {})).map((s: Any) => s.name).sort()).toEqual(['Анна', 'Иван']);
+    const list = await call('staff.list', {});
+    expect(list.map((s: Any) => s.name).sort()).toEqual(['Анна', 'Иван']);
+    expect(() => z.array(staffViewSchema).parse(list)).not.toThrow();
+    expect(JSON.stringify(list)).not.toMatch(/scrypt|1357|2468/);
   });
 
   it('guards settings, the PIN policy and the token with a senior PIN', async () => {
     expect(await outcome(call('settings.update', { shopName: 'Кофейня' }))).toBe('pin_required');
+    expect((await call('settings.update', { language: 'en' })).language).toBe('en');
     expect(await outcome(call('token.remove', {}))).toBe('pin_required');
     expect(await outcome(call('token.save', { token: 'x'.repeat(32) }))).toBe('pin_required');
     const view = await call('settings.update', {

@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftReportSchema } from '../../shared/contract/shifts.ts';
 import { formatKopecks } from '../../shared/domain/money.ts';
 import type { CoreHandle } from '../helpers/core.ts';
 import { FAST_TUNING } from '../helpers/core.ts';
@@ -132,6 +133,7 @@ describe('the end-of-shift report against the sandbox', () => {
       [toCancel.id],
     );
 
+    expect(() => shiftReportSchema.parse(report)).not.toThrow(); // the contract's own schema
     expect(report.shift).toMatchObject({ id: shift.id, status: 'closed' });
     // The console heard of everything (the gate, its own calls): the gateway agrees.
     expect(report.verification.state).toBe('verified');

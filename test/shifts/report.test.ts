@@ -1,7 +1,8 @@
 /** The report's arithmetic (pure), against a straightforward recount of generated shifts, and the policy tables. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ShiftView } from '../../shared/contract/shifts.ts';
+import { DEFAULT_SENIOR_PIN_FOR, type ShiftView } from '../../shared/contract/shifts.ts';
+import { resolveConfig } from '../../electron/core/config.ts';
 import { computeBasket } from '../../shared/domain/basket.ts';
 import { kopecksToApi } from '../../shared/domain/money.ts';
 import { ORDER_STATUSES, REFUND_STATUSES } from '../../shared/domain/order-status.ts';
@@ -265,5 +266,27 @@ describe('policy tables', () => {
       true,
     );
     expect(requirementFor('orders.create', {}, open, true).shift).toBe(false);
+    // The display language alone is the cashier's business; with anything else it is guarded.
+    expect(requirementFor('settings.update', { language: 'en' }, p, true).senior).toBe(false);
+    expect(requirementFor('settings.update', { language: 'en', shopName: 'x' }, p, true).senior).toBe(true);
+    expect(requirementFor('settings.update', { language: 'en', pinPolicy: {} }, open, true).senior).toBe(
+      true,
+    );
+  });
+
+  it('a saved policy naming methods this version does not know still loads', () => {
+    const config = resolveConfig({
+      pinPolicy: { requireShift: false, seniorPinFor: ['refunds.create', 'wellpay.someday'] as never },
+    });
+    expect(config.pinPolicy).toEqual({
+      requireShift: false,
+      seniorPinFor: ['refunds.create'],
+      maxAttempts: 5,
+    });
+    expect(resolveConfig({}, { PAYDESK_REQUIRE_SHIFT: '0' }).pinPolicy.requireShift).toBe(false);
+    expect(resolveConfig({}, {}).pinPolicy).toMatchObject({
+      requireShift: true,
+      seniorPinFor: DEFAULT_SENIOR_PIN_FOR,
+    });
   });
 });
