@@ -83,6 +83,33 @@ describe('WellPay through the core', () => {
     expect(none.rows).toHaveLength(0);
   });
 
+  it('shows a price change by the trader: the new amount and its own label, both stored', async () => {
+    const c = await startConsole(gw.env());
+    const view = (await c.core.invoke('wellpay.create', {
+      title: 'Ціна',
+      amount: 100_000,
+      requestKey: requestKey(),
+    })) as Json;
+    const uid = view.merchantOrderId as string;
+    for (const status of ['wait card', 'send card', 'pay'])
+      await gw.control(`/sandbox/wellpay/invoices/${uid}/status`, { status });
+    await waitForRaw(c.core, view.id, 'pay');
+    await gw.control(`/sandbox/wellpay/invoices/${uid}/status`, { status: 'pay', send_value: '1200.50' });
+    const changed = await waitFor(
+      async () => {
+        const d = await orderDetail(c.core, view.id);
+        return d.amount === 120_050 ? d : null;
+      },
+      { what: 'the new amount' },
+    );
+    expect(changed.statusLabel).toEqual({
+      ru: 'Трейдер изменил сумму заявки',
+      en: 'The trader changed the amount',
+    });
+    expect(changed.rawStatus).toBe('pay');
+    expect(c.orders.some((o) => o.id === view.id && o.amount === 120_050)).toBe(true);
+  });
+
   it('the same requestKey twice is one invoice', async () => {
     const c = await startConsole(gw.env());
     const key = requestKey();

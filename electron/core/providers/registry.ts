@@ -58,6 +58,14 @@ export interface ProviderRegistryOptions {
   /** WellPay's access token in live mode (keychain / env); null when none is configured. */
   wellpayToken: () => Promise<string | null>;
   tuning?: ProviderTuning;
+  /** Xsolla orders the previous registry followed (a reconfiguration): their JWTs carried over in memory. */
+  resumeXsolla?: readonly XsollaCredentials[];
+}
+
+export interface XsollaCredentials {
+  projectId: number;
+  orderId: string;
+  token: string;
 }
 
 export interface ProviderRegistryEvents {
@@ -88,6 +96,8 @@ export interface ProviderRegistry {
   refresh(row: OrderRow): Promise<OrderRow>;
   /** Secrets to mask in logs: the WellPay token in use, the Xsolla JWTs in memory. */
   secrets(): string[];
+  /** The Xsolla orders being followed, with their JWTs (memory to memory, for the next registry). */
+  xsollaCredentials(): XsollaCredentials[];
   stop(): Promise<void>;
 }
 
@@ -282,6 +292,7 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
       log.info('xsolla.awaiting_token', { orders: resumeXsolla.length });
     }
   }
+  for (const c of options.resumeXsolla ?? []) trackXsolla(c.projectId, c.orderId, c.token);
 
   function removedWellpay(row: OrderRow): TrackedOrder {
     const info = describeStatus('removed');
@@ -480,6 +491,14 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
       }
       throw new ProviderError('not_supported', 'Invoicebox orders are refreshed by the session');
     },
+    xsollaCredentials: () =>
+      xsolla
+        .trackedAll()
+        .filter((v) => v.phase === 'active')
+        .flatMap((v) => {
+          const known = xsollaOrders.get(v.orderId);
+          return known ? [{ projectId: known.projectId, orderId: v.orderId, token: known.token }] : [];
+        }),
     secrets: () => [
       ...(wellpayToken ? [wellpayToken] : []),
       ...[...xsollaOrders.values()].map((o) => o.token),
