@@ -201,6 +201,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
                 wellpaySocketUrl: s.sandboxes.urls.wellpay,
                 // The emulator has no payer page: its invoice view stands in for the link.
                 wellpayPayerUrl: `${s.sandboxes.urls.wellpay}/sandbox/wellpay/invoices/`,
+                // One loopback IP for the console and a demo payer: joining at once locks no one out.
+                wellpayJoin: 'always' as const,
               }
             : {}),
           sandboxOrigin: s.sandboxes ? s.sandboxes.urls.invoicebox : null,

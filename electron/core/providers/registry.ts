@@ -41,6 +41,8 @@ export interface ProviderEndpoints {
   wellpayApiUrl?: string;
   wellpaySocketUrl?: string;
   wellpayPayerUrl?: string;
+  /** When to join an invoice's room (see WellpayAdapterOptions.join). */
+  wellpayJoin: 'always' | 'after-payer';
   /** Sandbox mode: the origin whose `/sandbox/xsolla/…` and `/sandbox/wellpay/…` control APIs we may call. */
   sandboxOrigin: string | null;
 }
@@ -152,6 +154,7 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
     ...(endpoints.wellpayApiUrl ? { apiUrl: endpoints.wellpayApiUrl } : {}),
     ...(endpoints.wellpaySocketUrl ? { socketUrl: endpoints.wellpaySocketUrl } : {}),
     ...(endpoints.wellpayPayerUrl ? { payerUrlBase: endpoints.wellpayPayerUrl } : {}),
+    join: endpoints.wellpayJoin,
     ...(tuning.pollIntervalMs ? { pollIntervalMs: tuning.pollIntervalMs } : {}),
     ...(tuning.backoff
       ? { reconnectionDelayMs: tuning.backoff.initialMs, reconnectionDelayMaxMs: tuning.backoff.maxMs }
