@@ -24,7 +24,12 @@ const rendererDir = join(here, '..', 'renderer');
 const preload = join(here, '..', 'preload', 'preload.cjs');
 
 // The core's V8 flags must be on Electron's own command line (v8-flags.ts): without them, start again with them.
-const jsFlags = jsFlagsRelaunch(process.argv, app.commandLine.getSwitchValue('js-flags'), process.env);
+const jsFlags = jsFlagsRelaunch(
+  process.argv,
+  app.commandLine.getSwitchValue('js-flags'),
+  process.env,
+  app.isPackaged,
+);
 const relaunching = jsFlags !== null;
 if (relaunching) {
   app.relaunch({ args: relaunchArgs(process.argv, jsFlags) });

@@ -18,15 +18,17 @@ const flagName = (flag: string): string => flag.replace(/=.*$/, '').replace(/_/g
 
 /**
  * The `--js-flags` value to relaunch with, or null when no relaunch is needed: our flags are already there (a flag
- * the user set himself, with any value, wins), or the process is being automated or debugged (a relaunched process
- * would lose the debugger), or `PAYDESK_NO_RELAUNCH=1`.
+ * the user set himself, with any value, wins), the app is not packaged (`npm start` / electron-vite dev watch the
+ * process they started: a relaunched one would escape them), the process is being automated or debugged (a
+ * relaunched process would lose the debugger), or `PAYDESK_NO_RELAUNCH=1`.
  */
 export function jsFlagsRelaunch(
   argv: readonly string[],
   currentJsFlags: string,
   env: Readonly<Record<string, string | undefined>>,
+  packaged: boolean,
 ): string | null {
-  if (env.PAYDESK_NO_RELAUNCH === '1') return null;
+  if (!packaged || env.PAYDESK_NO_RELAUNCH === '1') return null;
   if (argv.some((a) => /^--(inspect|inspect-brk|remote-debugging-port|remote-debugging-pipe)\b/.test(a)))
     return null;
   const present = new Set(currentJsFlags.split(/\s+/).filter(Boolean).map(flagName));
