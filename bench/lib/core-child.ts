@@ -42,7 +42,11 @@ const host: WebHost | null = rendererDir ? await startWebHost({ core, rendererDi
 let watchOrders = false;
 let cycleTimer: NodeJS.Timeout | null = null;
 core.events.on('order', (view) => {
-  if (watchOrders) send({ type: 'order', id: view.id, status: view.status, at: wallNow() });
+  if (!watchOrders) return;
+  // Stamped now, sent after the other listeners (the browser host's event stream): the instrument's IPC write is
+  // not on the measured path to the page.
+  const event = { type: 'order', id: view.id, status: view.status, at: wallNow() };
+  queueMicrotask(() => send(event));
 });
 core.events.on('connection', (view) => send({ type: 'connection', state: view.state, reason: view.reason }));
 

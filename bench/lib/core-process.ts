@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../../electron/sandbox/server.ts';
 import type { SessionTuning } from '../../electron/core/session.ts';
+import { CORE_V8_FLAGS } from '../../electron/main/v8-flags.ts';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'core-child.ts');
 
@@ -19,7 +20,7 @@ export interface CoreChildOptions {
   logToFile?: boolean;
   /** Serve this built renderer from the child too (the browser host, as `npm run web`). */
   rendererDir?: string;
-  /** Extra Node flags, e.g. `--expose-gc`. */
+  /** Extra Node flags, e.g. `--expose-gc` (after the product's own, CORE_V8_FLAGS). */
   execArgv?: string[];
   /** Where the child's stderr goes (default: collected, printed when it fails to start). */
   onStderr?: (text: string) => void;
@@ -69,7 +70,8 @@ export async function startCoreProcess(options: CoreChildOptions): Promise<CoreP
   if (options.rendererDir) env.PAYDESK_BENCH_RENDERER_DIR = options.rendererDir;
   const child = fork(CHILD, [], {
     execPath: process.execPath,
-    execArgv: options.execArgv ?? [],
+    // The core's V8 flags as the app and `npm run web` run it (electron/main/v8-flags.ts).
+    execArgv: [...CORE_V8_FLAGS, ...(options.execArgv ?? [])],
     env,
     // PAYDESK_BENCH_CHILD_STDOUT=1 shows the child's stdout (e.g. with execArgv ['--trace-gc']) when investigating.
     stdio: ['ignore', process.env.PAYDESK_BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'pipe', 'ipc'],

@@ -14,6 +14,7 @@ import { installMenu } from './menu.ts';
 import { startPaidNotifications } from './notify.ts';
 import { APP_ENTRY, APP_ORIGIN, originOf } from './security.ts';
 import { devServerOrigin, guardWebContents, installSessionSecurity, registerAppScheme } from './session.ts';
+import { jsFlagsRelaunch, relaunchArgs } from './v8-flags.ts';
 import { createWindows, type Windows } from './windows.ts';
 
 export const APP_ID = 'ru.paydesk.console';
@@ -21,6 +22,19 @@ export const APP_ID = 'ru.paydesk.console';
 const here = import.meta.dirname;
 const rendererDir = join(here, '..', 'renderer');
 const preload = join(here, '..', 'preload', 'preload.cjs');
+
+// The core's V8 flags must be on Electron's own command line (v8-flags.ts): without them, start again with them.
+const jsFlags = jsFlagsRelaunch(
+  process.argv,
+  app.commandLine.getSwitchValue('js-flags'),
+  process.env,
+  app.isPackaged,
+);
+const relaunching = jsFlags !== null;
+if (relaunching) {
+  app.relaunch({ args: relaunchArgs(process.argv, jsFlags) });
+  app.exit(0);
+}
 
 // Before `ready`: every renderer sandboxed, whatever a window asks for; app:// registered as a standard scheme.
 app.enableSandbox();
@@ -114,7 +128,9 @@ async function start(): Promise<void> {
 
 // --- lifecycle ------------------------------------------------------------------------------------------
 
-if (!app.requestSingleInstanceLock()) {
+if (relaunching) {
+  // app.exit() above ends this process; nothing else may start in it.
+} else if (!app.requestSingleInstanceLock()) {
   // Another PayDesk runs for this user: it gets our `second-instance` and shows its window.
   app.quit();
 } else {

@@ -211,10 +211,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return `${origin}/?k=${secret}`;
   };
 
-  async function serveStatic(res: ServerResponse, pathname: string, head: boolean): Promise<void> {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-    const file = resolve(join(root, normalize(rel)));
-    if (file !== root && !file.startsWith(root + sep)) throw new HttpError(404, 'not_found', 'not found');
+  /**
+   * Hashed assets (assets/<name>-<hash>.js) never change content under their name: read once, then served from
+   * memory (no stat and read on the thread pool for each of a cold start's requests). The page itself is always
+   * re-read, so a rebuild is picked up.
+   */
+  const assetCache = new Map<string, Buffer>();
+  let assetCacheBytes = 0;
+  const ASSET_CACHE_MAX = 32 * 1024 * 1024;
+
+  async function readStatic(file: string, immutable: boolean): Promise<Buffer> {
+    const cached = immutable ? assetCache.get(file) : undefined;
+    if (cached) return cached;
     let info;
     try {
       info = await stat(file);
@@ -223,9 +231,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (!info.isFile()) throw new HttpError(404, 'not_found', 'not found');
     const body = await readFile(file);
-    const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    if (immutable && assetCacheBytes + body.length <= ASSET_CACHE_MAX) {
+      assetCache.set(file, body);
+      assetCacheBytes += body.length;
+    }
+    return body;
+  }
+
+  async function serveStatic(res: ServerResponse, pathname: string, head: boolean): Promise<void> {
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const file = resolve(join(root, normalize(rel)));
+    if (file !== root && !file.startsWith(root + sep)) throw new HttpError(404, 'not_found', 'not found');
     // Hashed asset names never change content; the page itself is always re-read.
-    const cache = rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-store';
+    const immutable = rel.startsWith('assets/');
+    const body = await readStatic(file, immutable);
+    const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const cache = immutable ? 'public, max-age=31536000, immutable' : 'no-store';
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'content-type': type,

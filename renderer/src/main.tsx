@@ -1,18 +1,17 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/App.tsx';
-import { useLang } from './i18n/index.ts';
-import { startSync } from './state/sync.ts';
+/**
+ * The entry: as small as possible, so that the app's frame (drawn by index.html) is painted before anything heavy
+ * runs. React and the first screen (boot.tsx, fetched in parallel through the <link rel="modulepreload"> tags the
+ * build adds — renderer/vite.config.ts) are evaluated only after that first frame.
+ */
 import './styles.css';
 
-document.documentElement.lang = useLang.getState().lang;
-if (location.hash.startsWith('#/customer')) document.documentElement.classList.add('is-customer');
-startSync();
-
-const root = document.getElementById('root');
-if (!root) throw new Error('no #root');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+let started = false;
+const start = (): void => {
+  if (started) return;
+  started = true;
+  void import('./boot.tsx');
+};
+// rAF runs just before the frame is painted; a task queued from it runs after that paint.
+requestAnimationFrame(() => setTimeout(start, 0));
+// A window that is not painting (hidden, in the background) does not run rAF: start anyway.
+setTimeout(start, 100);

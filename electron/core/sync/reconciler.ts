@@ -142,14 +142,18 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     };
     try {
       // 1. Payments since the watermark.
-      const since = port.loadWatermark() ?? new Date(started.getTime() - margin).toISOString();
+      const saved = port.loadWatermark();
+      const since = saved ?? new Date(started.getTime() - margin).toISOString();
       const paid = await api.findOrdersPaidSince(since, maxPaidPages);
       report.checked += paid.orders.length;
       report.applied += port.applyOrders(paid.orders);
       const lastPaid = paid.orders.at(-1)?.paidAt;
       // A backlog longer than the page limit goes on from the last payment seen; never move backwards.
       const next = paid.complete || !lastPaid ? started.getTime() - margin : Date.parse(lastPaid);
-      if (Number.isFinite(next) && next > Date.parse(since)) port.saveWatermark(new Date(next).toISOString());
+      // The first good cycle always stores one (else a console stopped after one cycle would, at the next start,
+      // ask only about the last few minutes).
+      if (Number.isFinite(next) && (saved === null || next > Date.parse(since)))
+        port.saveWatermark(new Date(next).toISOString());
 
       // 2 + 3. Past-deadline orders, then the next slice of the sweep, looked up by id together.
       const due = port.dueOrderIds(started, duePerCycle);

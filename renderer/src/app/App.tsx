@@ -1,15 +1,27 @@
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useT, type MessageKey } from '../i18n/index.ts';
-import { CustomerDisplay } from '../screens/customer/CustomerDisplay.tsx';
-import { DiagnosticsScreen } from '../screens/diagnostics/DiagnosticsScreen.tsx';
+// The default route's screen is in the entry chunk; every other screen is a chunk of its own (./lazy.ts).
 import { NewOrderScreen } from '../screens/new-order/NewOrderScreen.tsx';
-import { OrderDetailScreen } from '../screens/orders/OrderDetailScreen.tsx';
-import { OrdersScreen } from '../screens/orders/OrdersScreen.tsx';
-import { PaymentScreen } from '../screens/payment/PaymentScreen.tsx';
-import { RefundScreen } from '../screens/refund/RefundScreen.tsx';
-import { SettingsScreen } from '../screens/settings/SettingsScreen.tsx';
 import { Layout } from './Layout.tsx';
+import { lazyScreen, preloadScreens } from './lazy.ts';
 import { useRoute, type Route } from './router.ts';
+
+const PaymentScreen = lazyScreen(() => import('../screens/payment/PaymentScreen.tsx'), 'PaymentScreen');
+const OrdersScreen = lazyScreen(() => import('../screens/orders/OrdersScreen.tsx'), 'OrdersScreen');
+const OrderDetailScreen = lazyScreen(
+  () => import('../screens/orders/OrderDetailScreen.tsx'),
+  'OrderDetailScreen',
+);
+const RefundScreen = lazyScreen(() => import('../screens/refund/RefundScreen.tsx'), 'RefundScreen');
+const DiagnosticsScreen = lazyScreen(
+  () => import('../screens/diagnostics/DiagnosticsScreen.tsx'),
+  'DiagnosticsScreen',
+);
+const SettingsScreen = lazyScreen(() => import('../screens/settings/SettingsScreen.tsx'), 'SettingsScreen');
+const CustomerDisplay = lazyScreen(
+  () => import('../screens/customer/CustomerDisplay.tsx'),
+  'CustomerDisplay',
+);
 
 const TITLES: Record<Route['name'], MessageKey> = {
   new: 'title.new',
@@ -29,11 +41,21 @@ export function App() {
   useEffect(() => {
     document.title = `${title} — PayDesk`;
   }, [title]);
+  // Once the first screen is up, fetch the other screens' chunks in the background.
+  useEffect(preloadScreens, []);
 
-  if (route.name === 'customer') return <CustomerDisplay />;
+  if (route.name === 'customer')
+    return (
+      <Suspense fallback={null}>
+        <CustomerDisplay />
+      </Suspense>
+    );
   return (
     <Layout route={route} title={title}>
-      <Screen route={route} />
+      {/* The frame stays while a screen's chunk arrives (normally already preloaded). */}
+      <Suspense fallback={null}>
+        <Screen route={route} />
+      </Suspense>
     </Layout>
   );
 }
