@@ -307,6 +307,11 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       await orderStatus('[data-neutral=canceled][data-raw=removed]').waitFor(WAIT);
       expect(await page.getByTestId('raw-status').textContent()).toContain('Счёт удалён');
       await expect(control('GET', `/sandbox/wellpay/invoices/${uid}`)).rejects.toThrow(/404/);
+      // R: the same title and amount back in the WellPay form, one Enter from a new invoice.
+      await page.keyboard.press('r');
+      await page.locator('[data-testid=new-order][data-gateway=wellpay]').waitFor(WAIT);
+      expect(await page.getByTestId('wellpay-title').inputValue()).toBe('Тістечко');
+      expect(await page.getByTestId('wellpay-amount').inputValue()).toBe('75');
     },
     STEP_MS,
   );

@@ -434,6 +434,7 @@ export const en: Record<MessageKey, string> = {
   'wellpay.create': 'Issue the invoice',
   'wellpay.creating': 'Issuing…',
   'wellpay.createFailed': 'The invoice was not issued',
+  'wellpay.again': 'A new invoice for the same amount',
   'wellpay.remove': 'Remove the invoice',
   'wellpay.removeTitle': 'Remove invoice {number}?',
   'wellpay.removeBody': 'The link to pay {amount} will stop working. A removed invoice cannot be restored.',

@@ -431,6 +431,7 @@ export const ru = {
   'wellpay.create': 'Выставить счёт',
   'wellpay.creating': 'Выставляем…',
   'wellpay.createFailed': 'Счёт не выставлен',
+  'wellpay.again': 'Новый счёт на ту же сумму',
   'wellpay.remove': 'Удалить счёт',
   'wellpay.removeTitle': 'Удалить счёт {number}?',
   'wellpay.removeBody': 'Ссылка на оплату {amount} перестанет работать. Удалённый счёт не восстановить.',
