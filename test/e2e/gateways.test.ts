@@ -474,6 +474,10 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       await page.getByTestId('wellpay-token-input').fill(bad);
       await page.getByTestId('wellpay-token-save').click();
       await card.locator('[data-testid=error-notice][data-code=token_format]').waitFor(WAIT);
+      // In WellPay's words, not Invoicebox's.
+      expect(await card.getByTestId('error-notice').textContent()).toContain(
+        'Токен WellPay выглядит неверно',
+      );
       expect(await page.getByTestId('wellpay-token-input').inputValue()).toBe('');
       expect(await state.getAttribute('data-state')).toBe(before);
       await scan('11-settings-wellpay-token');

@@ -315,7 +315,7 @@ export const en: Record<MessageKey, string> = {
   'settings.err.apiUrl': 'Needs https:// (http:// only for 127.0.0.1)',
   'settings.err.gateUrl': 'Needs wss:// (ws:// only for 127.0.0.1)',
   'settings.err.merchantId': 'The merchant id from your Invoicebox account',
-  'settings.token': 'API token',
+  'settings.token': 'Invoicebox API token',
   'settings.tokenNote': 'The token is kept in the system’s secure storage. The console never shows it again.',
   'settings.tokenNew': 'New token',
   'settings.tokenSave': 'Verify and save',
@@ -444,6 +444,8 @@ export const en: Record<MessageKey, string> = {
   'wellpay.token': 'WellPay token',
   'wellpay.tokenNote':
     "WellPay's (NL-trade) API access token. Kept in the system's password store; never sent back to the console.",
+  'wellpay.tokenFormat': 'This does not look like a WellPay token: 16–128 Latin letters, digits, "-" or "_".',
+  'wellpay.tokenRejected': 'WellPay did not accept this token.',
   'wellpay.tokenNew': 'New WellPay token',
   'wellpay.status.not approve exchange': 'Not yet taken by a trader',
   'wellpay.status.wait card': "Waiting for the trader's card",

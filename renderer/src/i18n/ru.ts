@@ -312,7 +312,7 @@ export const ru = {
   'settings.err.apiUrl': 'Нужен адрес https:// (http:// — только для 127.0.0.1)',
   'settings.err.gateUrl': 'Нужен адрес wss:// (ws:// — только для 127.0.0.1)',
   'settings.err.merchantId': 'ID магазина из личного кабинета Инвойсбокса',
-  'settings.token': 'Токен API',
+  'settings.token': 'Токен API Инвойсбокс',
   'settings.tokenNote':
     'Токен хранится в защищённом хранилище системы. Консоль никогда не показывает его снова.',
   'settings.tokenNew': 'Новый токен',
@@ -441,6 +441,8 @@ export const ru = {
   'wellpay.token': 'Токен WellPay',
   'wellpay.tokenNote':
     'Токен доступа к API WellPay (NL-trade). Хранится в системном хранилище паролей; в консоль не возвращается.',
+  'wellpay.tokenFormat': 'Токен WellPay выглядит неверно: 16–128 латинских букв, цифр, «-» или «_».',
+  'wellpay.tokenRejected': 'WellPay не принял этот токен.',
   'wellpay.tokenNew': 'Новый токен WellPay',
   'wellpay.status.not approve exchange': 'Заявка ещё не принята трейдером',
   'wellpay.status.wait card': 'Ожидание карты от трейдера',
