@@ -437,6 +437,8 @@ export async function providerChaos(all: AllSandboxes): Promise<ProviderChaos> {
       PAYDESK_WELLPAY_SOCKET_URL: all.urls.wellpay,
       PAYDESK_WELLPAY_PAYER_URL: `${all.urls.wellpay}/sandbox/wellpay/invoices/`,
       PAYDESK_WELLPAY_TOKEN: wellpayToken,
+      // Sockets from the first moment, so that their drops are part of the run (live mode waits for the payer).
+      PAYDESK_WELLPAY_JOIN: 'always',
     },
     secrets: () => [wellpayToken, ...jwts],
     loops: (ctx) => [

@@ -108,6 +108,8 @@ export interface ProviderUrls {
   wellpayApiUrl?: string;
   wellpaySocketUrl?: string;
   wellpayPayerUrl?: string;
+  /** When the WellPay adapter joins an invoice's room (PAYDESK_WELLPAY_JOIN; default: after the payer). */
+  wellpayJoin: 'always' | 'after-payer';
 }
 
 export const DEFAULT_XSOLLA_API_URL = 'https://store.xsolla.com';
@@ -172,5 +174,6 @@ function providerUrls(env: Env, fromEnv: string[]): ProviderUrls {
     ...(wellpayApi ? { wellpayApiUrl: validateApiUrl(wellpayApi) } : {}),
     ...(wellpaySocket ? { wellpaySocketUrl: validateApiUrl(wellpaySocket) } : {}),
     ...(wellpayPayer ? { wellpayPayerUrl: validatePageUrl(wellpayPayer) } : {}),
+    wellpayJoin: get('PAYDESK_WELLPAY_JOIN') === 'always' ? 'always' : 'after-payer',
   };
 }

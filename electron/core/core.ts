@@ -30,7 +30,11 @@ import {
 import { createLog, type Log } from './diagnostics/log.ts';
 import { createKeychain, keychainAccount } from './secrets/keychain.ts';
 import { createTokenStore, WELLPAY_TOKEN_FORMAT, type TokenStore } from './secrets/token-store.ts';
-import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
+import {
+  createProviderRegistry,
+  type ProviderRegistry,
+  type XsollaCredentials,
+} from './providers/registry.ts';
 import { WellpayClient, WellpayError } from './providers/wellpay/client.ts';
 import { startSession, type Session, type SessionTuning } from './session.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -165,7 +169,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
 
   const journal = storeJournal(store);
 
-  async function openSession(): Promise<Session> {
+  async function openSession(carried: XsollaCredentials[] = []): Promise<Session> {
     const s = await startSession({
       config,
       store,
@@ -197,11 +201,14 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
                 wellpaySocketUrl: s.sandboxes.urls.wellpay,
                 // The emulator has no payer page: its invoice view stands in for the link.
                 wellpayPayerUrl: `${s.sandboxes.urls.wellpay}/sandbox/wellpay/invoices/`,
+                // One loopback IP for the console and a demo payer: joining at once locks no one out.
+                wellpayJoin: 'always' as const,
               }
             : {}),
           sandboxOrigin: s.sandboxes ? s.sandboxes.urls.invoicebox : null,
         },
         wellpayToken: () => wellpayTokens.getToken(),
+        resumeXsolla: carried,
         ...(options.tuning
           ? {
               tuning: {
@@ -231,11 +238,14 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     const old = providers;
     session = null;
     providers = null;
+    // Xsolla JWTs live in memory only: hand the followed orders to the next registry (same mode only).
+    const oldMode = config.mode;
+    const carried = old?.xsollaCredentials() ?? [];
     await old?.stop(); // stops the session too (the Invoicebox adapter owns it)
     config = resolveConfig(saved(), { ...env, PAYDESK_DATA_DIR: dataDir });
     tokens = tokenStoreFor(config);
     wellpayTokens = wellpayTokenStoreFor(config);
-    session = await openSession();
+    session = await openSession(config.mode === oldMode ? carried : []);
     events.emit('connection', session.connection.view());
   }
 

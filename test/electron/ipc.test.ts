@@ -36,6 +36,7 @@ describe('channels', () => {
       'paydesk:event:connection',
       'paydesk:event:order',
       'paydesk:event:log',
+      'paydesk:event:provider',
     ]);
   });
 });

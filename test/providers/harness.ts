@@ -73,6 +73,8 @@ export function withGateways(): Gateways {
         PAYDESK_WELLPAY_SOCKET_URL: a.urls.wellpay,
         PAYDESK_WELLPAY_PAYER_URL: `${a.urls.wellpay}/sandbox/wellpay/invoices/`,
         PAYDESK_WELLPAY_TOKEN: wellpayToken,
+        // Join invoice rooms at once (the tests' own payer joins from another loopback IP where it matters).
+        PAYDESK_WELLPAY_JOIN: 'always',
         ...extra,
       };
     },

@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
 import {
@@ -81,6 +82,72 @@ describe('WellPay through the core', () => {
     expect(found.rows.map((r: Json) => r.id)).toContain(view.id);
     const none = (await c.core.invoke('orders.search', { provider: 'xsolla', text: uid })) as Json;
     expect(none.rows).toHaveLength(0);
+  });
+
+  it('shows a price change by the trader: the new amount and its own label, both stored', async () => {
+    const c = await startConsole(gw.env());
+    const view = (await c.core.invoke('wellpay.create', {
+      title: 'Ціна',
+      amount: 100_000,
+      requestKey: requestKey(),
+    })) as Json;
+    const uid = view.merchantOrderId as string;
+    for (const status of ['wait card', 'send card', 'pay'])
+      await gw.control(`/sandbox/wellpay/invoices/${uid}/status`, { status });
+    await waitForRaw(c.core, view.id, 'pay');
+    await gw.control(`/sandbox/wellpay/invoices/${uid}/status`, { status: 'pay', send_value: '1200.50' });
+    const changed = await waitFor(
+      async () => {
+        const d = await orderDetail(c.core, view.id);
+        return d.amount === 120_050 ? d : null;
+      },
+      { what: 'the new amount' },
+    );
+    expect(changed.statusLabel).toEqual({
+      ru: 'Трейдер изменил сумму заявки',
+      en: 'The trader changed the amount',
+    });
+    expect(changed.rawStatus).toBe('pay');
+    expect(c.orders.some((o) => o.id === view.id && o.amount === 120_050)).toBe(true);
+  });
+
+  it('live default: polls until the payer’s page has joined, then joins without taking the payer’s IP binding', async () => {
+    const env = gw.env();
+    delete (env as Record<string, string | undefined>).PAYDESK_WELLPAY_JOIN; // the live default: after the payer
+    const c = await startConsole(env);
+    const view = (await c.core.invoke('wellpay.create', {
+      title: 'Платник перший',
+      amount: 4_200,
+      requestKey: requestKey(),
+    })) as Json;
+    const uid = view.merchantOrderId as string;
+    await waitFor(async () => (await providerState(c.core, 'wellpay')).reason === 'awaiting_payer', {
+      what: 'awaiting the payer',
+    });
+    // Still followed meanwhile (by polling), and nobody is bound to the invoice yet.
+    await gw.control(`/sandbox/wellpay/invoices/${uid}/status`, { status: 'wait card' });
+    await waitForRaw(c.core, view.id, 'wait card');
+    expect((await gw.control(`/sandbox/wellpay/invoices/${uid}`, undefined, 'GET')).row.ip).toBeNull();
+    // The payer's page joins from its own address.
+    const payer = io(gw.origin, {
+      transports: ['websocket'],
+      forceNew: true,
+      localAddress: '127.0.0.2',
+    } as never);
+    try {
+      payer.on('connect', () => payer.emit('invoice:join', uid));
+      await waitFor(async () => (await providerState(c.core, 'wellpay')).state === 'live', {
+        what: 'the console to join after the payer',
+      });
+      expect((await gw.control(`/sandbox/wellpay/invoices/${uid}`, undefined, 'GET')).row.ip).toBe(
+        '127.0.0.2',
+      );
+      await gw.control(`/sandbox/wellpay/invoices/${uid}/status`, { status: 'success' });
+      const paid = await waitForRaw(c.core, view.id, 'success');
+      expect(paid.history.at(-1).source).toBe('gate'); // pushed on the socket now
+    } finally {
+      payer.disconnect();
+    }
   });
 
   it('the same requestKey twice is one invoice', async () => {

@@ -97,6 +97,18 @@ describe('Xsolla through the core', () => {
     await gw.control('/sandbox/xsolla/faults', undefined, 'DELETE');
   });
 
+  it('keeps following an order across a reconfiguration (settings saved): the JWT is carried in memory', async () => {
+    const c = await startConsole(gw.env());
+    const o = await newOrder();
+    const view = (await c.core.invoke('xsolla.track', o)) as Json;
+    await c.core.invoke('settings.update', { language: 'en' }); // rebuilds the session and the adapters
+    await waitFor(async () => (await providerState(c.core, 'xsolla')).tracking === 1, {
+      what: 'the order followed again',
+    });
+    await setStatus(o.orderId, 'paid');
+    await waitForRaw(c.core, view.id, 'paid');
+  });
+
   it('keeps the user JWT out of SQLite and the logs; after a restart the order waits for a token', async () => {
     const c = await startConsole(gw.env());
     const o = await newOrder();

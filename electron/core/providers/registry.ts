@@ -41,6 +41,8 @@ export interface ProviderEndpoints {
   wellpayApiUrl?: string;
   wellpaySocketUrl?: string;
   wellpayPayerUrl?: string;
+  /** When to join an invoice's room (see WellpayAdapterOptions.join). */
+  wellpayJoin: 'always' | 'after-payer';
   /** Sandbox mode: the origin whose `/sandbox/xsolla/…` and `/sandbox/wellpay/…` control APIs we may call. */
   sandboxOrigin: string | null;
 }
@@ -58,6 +60,14 @@ export interface ProviderRegistryOptions {
   /** WellPay's access token in live mode (keychain / env); null when none is configured. */
   wellpayToken: () => Promise<string | null>;
   tuning?: ProviderTuning;
+  /** Xsolla orders the previous registry followed (a reconfiguration): their JWTs carried over in memory. */
+  resumeXsolla?: readonly XsollaCredentials[];
+}
+
+export interface XsollaCredentials {
+  projectId: number;
+  orderId: string;
+  token: string;
 }
 
 export interface ProviderRegistryEvents {
@@ -88,6 +98,8 @@ export interface ProviderRegistry {
   refresh(row: OrderRow): Promise<OrderRow>;
   /** Secrets to mask in logs: the WellPay token in use, the Xsolla JWTs in memory. */
   secrets(): string[];
+  /** The Xsolla orders being followed, with their JWTs (memory to memory, for the next registry). */
+  xsollaCredentials(): XsollaCredentials[];
   stop(): Promise<void>;
 }
 
@@ -142,6 +154,7 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
     ...(endpoints.wellpayApiUrl ? { apiUrl: endpoints.wellpayApiUrl } : {}),
     ...(endpoints.wellpaySocketUrl ? { socketUrl: endpoints.wellpaySocketUrl } : {}),
     ...(endpoints.wellpayPayerUrl ? { payerUrlBase: endpoints.wellpayPayerUrl } : {}),
+    join: endpoints.wellpayJoin,
     ...(tuning.pollIntervalMs ? { pollIntervalMs: tuning.pollIntervalMs } : {}),
     ...(tuning.backoff
       ? { reconnectionDelayMs: tuning.backoff.initialMs, reconnectionDelayMaxMs: tuning.backoff.maxMs }
@@ -200,6 +213,7 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
     try {
       const r = store.applyProviderUpdate(snapshot, SOURCE[order.source], detail);
       if (r.changed) events.emit('order', r.order);
+      publish(order.provider); // tracking may have started or ended
       if (r.decision === 'stale')
         log.info('provider.stale', { provider: order.provider, id: snapshot.id, raw: order.rawStatus });
       return r.order;
@@ -237,7 +251,15 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
       tracking: tracking(provider),
     };
   }
-  const publish = (provider: ProviderId) => events.emit('provider', view(provider));
+  const lastPublished = new Map<ProviderId, string>();
+  /** Emits a gateway's view when something in it changed (its state, or how many orders it follows). */
+  const publish = (provider: ProviderId) => {
+    const v = view(provider);
+    const key = `${v.state} ${v.reason} ${v.tracking}`;
+    if (lastPublished.get(provider) === key) return;
+    lastPublished.set(provider, key);
+    events.emit('provider', v);
+  };
   invoicebox.events.on('connection', () => publish('invoicebox'));
   xsolla.events.on('connection', () => publish('xsolla'));
   wellpay.events.on('connection', () => publish('wellpay'));
@@ -273,6 +295,7 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
       log.info('xsolla.awaiting_token', { orders: resumeXsolla.length });
     }
   }
+  for (const c of options.resumeXsolla ?? []) trackXsolla(c.projectId, c.orderId, c.token);
 
   function removedWellpay(row: OrderRow): TrackedOrder {
     const info = describeStatus('removed');
@@ -471,6 +494,14 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
       }
       throw new ProviderError('not_supported', 'Invoicebox orders are refreshed by the session');
     },
+    xsollaCredentials: () =>
+      xsolla
+        .trackedAll()
+        .filter((v) => v.phase === 'active')
+        .flatMap((v) => {
+          const known = xsollaOrders.get(v.orderId);
+          return known ? [{ projectId: known.projectId, orderId: v.orderId, token: known.token }] : [];
+        }),
     secrets: () => [
       ...(wellpayToken ? [wellpayToken] : []),
       ...[...xsollaOrders.values()].map((o) => o.token),

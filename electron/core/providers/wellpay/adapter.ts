@@ -56,6 +56,13 @@ export interface WellpayAdapterOptions extends WellpayClientOptions {
   now?: () => Date;
   /** A ready client (tests); otherwise one is made from these options. */
   client?: WellpayClient;
+  /**
+   * When to join an invoice's socket.io room. `always` (default): at once. `after-payer`: poll until WellPay shows
+   * the invoice bound to an IP (the payer's page joined first), then join. WellPay binds an invoice to the first
+   * joiner's IP and lets only that IP `update` it (mark it paid): a console that joins first could lock the payer out.
+   * Whether the live service binds on a merchant's join too is not documented, so live mode waits for the payer.
+   */
+  join?: 'always' | 'after-payer';
 }
 
 /** What `TrackedOrder.raw` holds for WellPay. */
@@ -97,6 +104,8 @@ interface Tracker {
   again: Source | null;
   pollTimer: ReturnType<typeof setTimeout> | null;
   stopped: boolean;
+  /** `join: 'after-payer'` and the invoice is not bound to anyone's IP yet: no socket. */
+  awaitingPayer: boolean;
 }
 
 export class WellpayAdapter implements ProviderAdapter {
@@ -223,7 +232,9 @@ export class WellpayAdapter implements ProviderAdapter {
 
   #open(uid: string): Tracker {
     const o = this.#options;
+    const deferred = o.join === 'after-payer';
     const socket = io(o.socketUrl ?? DEFAULT_SOCKET_URL, {
+      autoConnect: !deferred,
       path: o.socketPath ?? '/socket.io',
       transports: o.transports ?? ['websocket'],
       reconnection: true,
@@ -246,7 +257,10 @@ export class WellpayAdapter implements ProviderAdapter {
       again: null,
       pollTimer: null,
       stopped: false,
+      awaitingPayer: deferred,
     };
+    // Not joining yet: followed by polling (`degraded`, reason `awaiting_payer`) until the payer's page joins.
+    if (deferred) tracker.tried = true;
     socket.on('connect', () => {
       if (tracker.stopped) return;
       tracker.connected = true;
@@ -359,6 +373,13 @@ export class WellpayAdapter implements ProviderAdapter {
     tracker.failing = false;
     this.#updateConnection();
     const invoice = parseInvoice(raw, tracker.uid, this.#parseOptions());
+    if (tracker.awaitingPayer && invoice.ip) {
+      // The payer's page joined (the invoice is bound to its IP): our join can no longer take the binding.
+      tracker.awaitingPayer = false;
+      this.#options.log?.info('wellpay.payer_joined', { uid: tracker.uid });
+      tracker.socket.connect();
+      this.#updateConnection();
+    }
     const print = fingerprint(invoice);
     const previous = tracker.last;
     if (previous && previous.fingerprint === print) return;
@@ -449,7 +470,10 @@ export class WellpayAdapter implements ProviderAdapter {
       state = 'offline';
       reason = 'connection_lost';
     } else if (trackers.every((t) => t.connected || !t.tried)) state = 'connecting';
-    else {
+    else if (trackers.every((t) => t.connected || t.awaitingPayer)) {
+      state = 'degraded';
+      reason = 'awaiting_payer';
+    } else {
       state = 'degraded';
       reason = 'polling';
     }
