@@ -190,6 +190,18 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       for (const p of ['invoicebox', 'wellpay', 'xsolla']) await page.getByTestId(`gateway-${p}`).waitFor();
       // The Invoicebox order form is the default.
       await page.getByTestId('invoicebox-form').waitFor();
+      // Keyboard-first: Alt+2 / Alt+3 / Alt+1 switch the gateway from anywhere, even while typing in a field.
+      await page.getByTestId('item-name').focus();
+      for (const [key, gateway, form] of [
+        ['Alt+2', 'wellpay', 'wellpay-title'],
+        ['Alt+3', 'xsolla', 'xsolla-project'],
+        ['Alt+1', 'invoicebox', 'item-name'],
+      ] as const) {
+        await page.keyboard.press(key);
+        await page.locator(`[data-testid=new-order][data-gateway=${gateway}]`).waitFor(WAIT);
+        // The new form takes the focus: the cashier types straight on.
+        await expect.poll(() => page.evaluate('document.activeElement?.dataset?.testid')).toBe(form);
+      }
       await scan('01-new-order-choice');
     },
     STEP_MS,
