@@ -350,6 +350,15 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       await expect.poll(() => page.getByTestId('xsolla-token').getAttribute('aria-invalid')).toBe('true');
       expect(await page.getByTestId('payment-screen').count()).toBe(0);
 
+      // An order Xsolla does not know: refused, in Xsolla's words; the token field is empty again.
+      await page.getByTestId('xsolla-order').fill(String(made.order_id + 1000));
+      await page.getByTestId('xsolla-token').fill(made.token);
+      await page.getByTestId('xsolla-token').press('Enter');
+      await form.locator('[data-testid=error-notice][data-code=order_not_found]').waitFor(WAIT);
+      expect(await form.getByTestId('error-notice').textContent()).toContain('Xsolla не знает такого заказа');
+      expect(await page.getByTestId('xsolla-token').inputValue()).toBe('');
+
+      await page.getByTestId('xsolla-order').fill(String(made.order_id));
       await page.getByTestId('xsolla-token').fill(made.token);
       await page.getByTestId('xsolla-token').press('Enter');
       ids.xsolla = await payingOrderId();

@@ -474,4 +474,26 @@ export const en: Record<MessageKey, string> = {
   'xsolla.status.paid': 'Paid',
   'xsolla.status.done': 'Done: items delivered',
   'xsolla.status.canceled': 'Canceled, payment returned',
+  'provider.err.not_supported': 'This gateway does not support this operation.',
+  'provider.err.no_token': "The gateway's token is not set — Settings.",
+  'wellpay.err.no_token': 'No WellPay token — Settings → WellPay token.',
+  'wellpay.err.unauthorized': 'WellPay did not accept the access token. Check the WellPay token in Settings.',
+  'wellpay.err.network':
+    'WellPay cannot be reached. Check the connection and retry — the invoice will not be doubled.',
+  'wellpay.err.http': 'WellPay refused the operation. The reason is in the details below.',
+  'wellpay.err.api': 'WellPay refused the operation. The reason is in the details below.',
+  'wellpay.err.bad_response': 'WellPay answered something unreadable. Retry later.',
+  'wellpay.err.bad_key': 'WellPay sent an unusable encryption key. Retry later.',
+  'wellpay.err.key_too_old':
+    'WellPay changed its encryption key and a retry did not help. Retry in a minute.',
+  'wellpay.err.payload_too_large': 'The title is too long for WellPay — shorten it.',
+  'wellpay.err.invalid_input': 'WellPay will not take this — check the title and the amount.',
+  'wellpay.err.not_found': 'WellPay does not know this invoice (it may have been removed).',
+  'xsolla.err.order_not_found': "Xsolla does not know this order in this project (or it is another user's).",
+  'xsolla.err.xsolla_token_rejected':
+    "Xsolla refused the user's token: it expired or belongs to another order.",
+  'xsolla.err.xsolla_unavailable':
+    'Xsolla is not answering now. The order keeps being followed and will appear in the list.',
+  'xsolla.err.sandbox_only': 'Demo orders exist only in training mode.',
+  'xsolla.err.sandbox_failed': 'The sandbox did not make a demo order. Retry.',
 };

@@ -36,6 +36,7 @@ import { useOrders } from '../../state/orders.ts';
 import { useProviderConnection } from '../../state/providers.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/Dialog.tsx';
+import { gatewayErrorText } from '../../ui/errors.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useFlash, useHotkeys, useNow } from '../../ui/hooks.ts';
 import { ProviderBadge, useRawStatusText } from '../../ui/ProviderBadge.tsx';
@@ -348,7 +349,13 @@ export function PaymentScreen({ id }: { id: string }) {
           ) : null}
         </dl>
 
-        {actionError ? <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} /> : null}
+        {actionError ? (
+          <ErrorNotice
+            error={actionError}
+            text={gatewayErrorText(t, provider, actionError)}
+            onDismiss={() => setActionError(null)}
+          />
+        ) : null}
 
         <div className="pay-actions">
           {wellpayAgain ? (
