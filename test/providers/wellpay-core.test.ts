@@ -224,6 +224,23 @@ describe('WellPay through the core', () => {
     expect(c.providers.some((p) => p.provider === 'wellpay' && p.state !== 'live')).toBe(true);
   });
 
+  it('a push whose fetch fails (WellPay answers 500) is fetched again while the socket stays up', async () => {
+    const c = await startConsole(gw.env());
+    const view = (await c.core.invoke('wellpay.create', {
+      title: 'П’ятисоті',
+      amount: 1_500,
+      requestKey: requestKey(),
+    })) as Json;
+    await waitFor(async () => (await providerState(c.core, 'wellpay')).state === 'live', { what: 'live' });
+    await gw.control('/sandbox/wellpay/faults', { http500: 2 });
+    await gw.control(`/sandbox/wellpay/invoices/${view.merchantOrderId}/status`, { status: 'wait card' });
+    await waitForRaw(c.core, view.id, 'wait card', 'the change behind the failed fetches');
+    const faults = await gw.control('/sandbox/wellpay/faults', undefined, 'GET');
+    expect(JSON.stringify(faults)).toMatch(/http500/);
+    expect((await providerState(c.core, 'wellpay')).state).toBe('live'); // the socket never went down
+    await gw.control('/sandbox/wellpay/faults', undefined, 'DELETE');
+  });
+
   it('resumes a non-final invoice after a restart and catches up on what changed meanwhile', async () => {
     const first = await startConsole(gw.env());
     const view = (await first.core.invoke('wellpay.create', {

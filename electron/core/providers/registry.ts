@@ -390,6 +390,8 @@ export async function createProviderRegistry(options: ProviderRegistryOptions): 
       const row = store.getOrder(wellpayOrderId(known));
       if (row) return row.order;
     }
+    // Whatever can fail before the POST (no token, the key fetch) fails here, with nothing sent.
+    await wellpay.client.prepare();
     // Journal first: a crash between here and the answer leaves `pending`, never a silent second invoice.
     saveWellpayKey(input.requestKey, 'pending');
     let created: { uid: string; payerUrl: string };

@@ -319,6 +319,16 @@ export class WellpayAdapter implements ProviderAdapter {
     }, this.#options.pollIntervalMs ?? 3_000);
   }
 
+  /** One more fetch after the poll interval, whatever the socket's state; then polling resumes if it is down. */
+  #scheduleRetry(tracker: Tracker, source: Source): void {
+    if (tracker.stopped || tracker.pollTimer) return;
+    tracker.pollTimer = setTimeout(() => {
+      tracker.pollTimer = null;
+      if (tracker.stopped) return;
+      void this.#refresh(tracker, source).finally(() => this.#schedulePoll(tracker));
+    }, this.#options.pollIntervalMs ?? 3_000);
+  }
+
   #clearPoll(tracker: Tracker): void {
     if (tracker.pollTimer) clearTimeout(tracker.pollTimer);
     tracker.pollTimer = null;
@@ -366,6 +376,9 @@ export class WellpayAdapter implements ProviderAdapter {
       tracker.failing = error.code !== 'not_found';
       this.#options.log?.warn('wellpay.fetch_failed', { uid: tracker.uid, source, code: error.code });
       this.#updateConnection();
+      // The change that prompted this fetch is still unseen: try again even while the socket is up (a refetch
+      // push is not repeated).
+      this.#scheduleRetry(tracker, source);
       return;
     }
     if (tracker.stopped) return;

@@ -226,6 +226,14 @@ export class WellpayClient {
     await this.call({ type: 'update', uid_link: uid, ...(log === undefined ? {} : { log }), ...columns });
   }
 
+  /**
+   * Reads the token and fetches the public key if it is not cached: what can fail before a call is sent. A caller that
+   * must know whether a `create` may have reached WellPay prepares first; a failure here means nothing was sent.
+   */
+  async prepare(): Promise<void> {
+    await this.#ensureKey(await this.#token());
+  }
+
   /** One encrypted RemoteInvoiceApi call; resolves to the answer with `status: true`, or throws `WellpayError`. */
   async call(payload: Record<string, unknown>): Promise<WellpayResponse> {
     const plaintext = plaintextOf(payload);
