@@ -190,6 +190,18 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       for (const p of ['invoicebox', 'wellpay', 'xsolla']) await page.getByTestId(`gateway-${p}`).waitFor();
       // The Invoicebox order form is the default.
       await page.getByTestId('invoicebox-form').waitFor();
+      // Keyboard-first: Alt+2 / Alt+3 / Alt+1 switch the gateway from anywhere, even while typing in a field.
+      await page.getByTestId('item-name').focus();
+      for (const [key, gateway, form] of [
+        ['Alt+2', 'wellpay', 'wellpay-title'],
+        ['Alt+3', 'xsolla', 'xsolla-project'],
+        ['Alt+1', 'invoicebox', 'item-name'],
+      ] as const) {
+        await page.keyboard.press(key);
+        await page.locator(`[data-testid=new-order][data-gateway=${gateway}]`).waitFor(WAIT);
+        // The new form takes the focus: the cashier types straight on.
+        await expect.poll(() => page.evaluate('document.activeElement?.dataset?.testid')).toBe(form);
+      }
       await scan('01-new-order-choice');
     },
     STEP_MS,
@@ -307,6 +319,11 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       await orderStatus('[data-neutral=canceled][data-raw=removed]').waitFor(WAIT);
       expect(await page.getByTestId('raw-status').textContent()).toContain('Счёт удалён');
       await expect(control('GET', `/sandbox/wellpay/invoices/${uid}`)).rejects.toThrow(/404/);
+      // R: the same title and amount back in the WellPay form, one Enter from a new invoice.
+      await page.keyboard.press('r');
+      await page.locator('[data-testid=new-order][data-gateway=wellpay]').waitFor(WAIT);
+      expect(await page.getByTestId('wellpay-title').inputValue()).toBe('Тістечко');
+      expect(await page.getByTestId('wellpay-amount').inputValue()).toBe('75');
     },
     STEP_MS,
   );
@@ -333,6 +350,15 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       await expect.poll(() => page.getByTestId('xsolla-token').getAttribute('aria-invalid')).toBe('true');
       expect(await page.getByTestId('payment-screen').count()).toBe(0);
 
+      // An order Xsolla does not know: refused, in Xsolla's words; the token field is empty again.
+      await page.getByTestId('xsolla-order').fill(String(made.order_id + 1000));
+      await page.getByTestId('xsolla-token').fill(made.token);
+      await page.getByTestId('xsolla-token').press('Enter');
+      await form.locator('[data-testid=error-notice][data-code=order_not_found]').waitFor(WAIT);
+      expect(await form.getByTestId('error-notice').textContent()).toContain('Xsolla не знает такого заказа');
+      expect(await page.getByTestId('xsolla-token').inputValue()).toBe('');
+
+      await page.getByTestId('xsolla-order').fill(String(made.order_id));
       await page.getByTestId('xsolla-token').fill(made.token);
       await page.getByTestId('xsolla-token').press('Enter');
       ids.xsolla = await payingOrderId();
@@ -469,6 +495,10 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       await page.getByTestId('wellpay-token-input').fill(bad);
       await page.getByTestId('wellpay-token-save').click();
       await card.locator('[data-testid=error-notice][data-code=token_format]').waitFor(WAIT);
+      // In WellPay's words, not Invoicebox's.
+      expect(await card.getByTestId('error-notice').textContent()).toContain(
+        'Токен WellPay выглядит неверно',
+      );
       expect(await page.getByTestId('wellpay-token-input').inputValue()).toBe('');
       expect(await state.getAttribute('data-state')).toBe(before);
       await scan('11-settings-wellpay-token');

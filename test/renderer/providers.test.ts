@@ -18,6 +18,7 @@ import {
   CAPABILITIES,
   effectiveProviderConnection,
   formatMinor,
+  gatewayErrorKeys,
   isStale,
   NEUTRAL_STATUSES,
   neutralKey,
@@ -307,5 +308,26 @@ describe('the orders filter by gateway', () => {
       provider: 'wellpay',
     });
     expect(buildSearchInput(emptyFilter(), 100).input).toEqual({ limit: 100 });
+  });
+});
+
+describe('errors of the other gateways, in their own words', () => {
+  const text = (provider: string, code: string): string | null => {
+    for (const key of gatewayErrorKeys(provider, code)) if (dict.ru[key]) return dict.ru[key];
+    return null;
+  };
+
+  it('says whose token or order it was, and leaves Invoicebox to the generic texts', () => {
+    expect(text('wellpay', 'unauthorized')).toContain('WellPay не принял');
+    expect(text('xsolla', 'xsolla_token_rejected')).toContain('Xsolla не принял');
+    expect(text('xsolla', 'not_supported')).toBe(ru['provider.err.not_supported']);
+    expect(text('invoicebox', 'unauthorized')).toBeNull();
+    expect(text('wellpay', 'something_new')).toBeNull();
+  });
+
+  it('has every gateway error in ru and en', () => {
+    const keys = Object.keys(ru).filter((k) => /^(wellpay|xsolla|provider)\.err\./.test(k));
+    expect(keys.length).toBeGreaterThan(15);
+    for (const k of keys) expect(dict.en[k], k).toBeTruthy();
   });
 });

@@ -315,7 +315,7 @@ export const en: Record<MessageKey, string> = {
   'settings.err.apiUrl': 'Needs https:// (http:// only for 127.0.0.1)',
   'settings.err.gateUrl': 'Needs wss:// (ws:// only for 127.0.0.1)',
   'settings.err.merchantId': 'The merchant id from your Invoicebox account',
-  'settings.token': 'API token',
+  'settings.token': 'Invoicebox API token',
   'settings.tokenNote': 'The token is kept in the system’s secure storage. The console never shows it again.',
   'settings.tokenNew': 'New token',
   'settings.tokenSave': 'Verify and save',
@@ -434,6 +434,7 @@ export const en: Record<MessageKey, string> = {
   'wellpay.create': 'Issue the invoice',
   'wellpay.creating': 'Issuing…',
   'wellpay.createFailed': 'The invoice was not issued',
+  'wellpay.again': 'A new invoice for the same amount',
   'wellpay.remove': 'Remove the invoice',
   'wellpay.removeTitle': 'Remove invoice {number}?',
   'wellpay.removeBody': 'The link to pay {amount} will stop working. A removed invoice cannot be restored.',
@@ -443,6 +444,8 @@ export const en: Record<MessageKey, string> = {
   'wellpay.token': 'WellPay token',
   'wellpay.tokenNote':
     "WellPay's (NL-trade) API access token. Kept in the system's password store; never sent back to the console.",
+  'wellpay.tokenFormat': 'This does not look like a WellPay token: 16–128 Latin letters, digits, "-" or "_".',
+  'wellpay.tokenRejected': 'WellPay did not accept this token.',
   'wellpay.tokenNew': 'New WellPay token',
   'wellpay.status.not approve exchange': 'Not yet taken by a trader',
   'wellpay.status.wait card': "Waiting for the trader's card",
@@ -471,4 +474,26 @@ export const en: Record<MessageKey, string> = {
   'xsolla.status.paid': 'Paid',
   'xsolla.status.done': 'Done: items delivered',
   'xsolla.status.canceled': 'Canceled, payment returned',
+  'provider.err.not_supported': 'This gateway does not support this operation.',
+  'provider.err.no_token': "The gateway's token is not set — Settings.",
+  'wellpay.err.no_token': 'No WellPay token — Settings → WellPay token.',
+  'wellpay.err.unauthorized': 'WellPay did not accept the access token. Check the WellPay token in Settings.',
+  'wellpay.err.network':
+    'WellPay cannot be reached. Check the connection and retry — the invoice will not be doubled.',
+  'wellpay.err.http': 'WellPay refused the operation. The reason is in the details below.',
+  'wellpay.err.api': 'WellPay refused the operation. The reason is in the details below.',
+  'wellpay.err.bad_response': 'WellPay answered something unreadable. Retry later.',
+  'wellpay.err.bad_key': 'WellPay sent an unusable encryption key. Retry later.',
+  'wellpay.err.key_too_old':
+    'WellPay changed its encryption key and a retry did not help. Retry in a minute.',
+  'wellpay.err.payload_too_large': 'The title is too long for WellPay — shorten it.',
+  'wellpay.err.invalid_input': 'WellPay will not take this — check the title and the amount.',
+  'wellpay.err.not_found': 'WellPay does not know this invoice (it may have been removed).',
+  'xsolla.err.order_not_found': "Xsolla does not know this order in this project (or it is another user's).",
+  'xsolla.err.xsolla_token_rejected':
+    "Xsolla refused the user's token: it expired or belongs to another order.",
+  'xsolla.err.xsolla_unavailable':
+    'Xsolla is not answering now. The order keeps being followed and will appear in the list.',
+  'xsolla.err.sandbox_only': 'Demo orders exist only in training mode.',
+  'xsolla.err.sandbox_failed': 'The sandbox did not make a demo order. Retry.',
 };

@@ -312,7 +312,7 @@ export const ru = {
   'settings.err.apiUrl': 'Нужен адрес https:// (http:// — только для 127.0.0.1)',
   'settings.err.gateUrl': 'Нужен адрес wss:// (ws:// — только для 127.0.0.1)',
   'settings.err.merchantId': 'ID магазина из личного кабинета Инвойсбокса',
-  'settings.token': 'Токен API',
+  'settings.token': 'Токен API Инвойсбокс',
   'settings.tokenNote':
     'Токен хранится в защищённом хранилище системы. Консоль никогда не показывает его снова.',
   'settings.tokenNew': 'Новый токен',
@@ -431,6 +431,7 @@ export const ru = {
   'wellpay.create': 'Выставить счёт',
   'wellpay.creating': 'Выставляем…',
   'wellpay.createFailed': 'Счёт не выставлен',
+  'wellpay.again': 'Новый счёт на ту же сумму',
   'wellpay.remove': 'Удалить счёт',
   'wellpay.removeTitle': 'Удалить счёт {number}?',
   'wellpay.removeBody': 'Ссылка на оплату {amount} перестанет работать. Удалённый счёт не восстановить.',
@@ -440,6 +441,8 @@ export const ru = {
   'wellpay.token': 'Токен WellPay',
   'wellpay.tokenNote':
     'Токен доступа к API WellPay (NL-trade). Хранится в системном хранилище паролей; в консоль не возвращается.',
+  'wellpay.tokenFormat': 'Токен WellPay выглядит неверно: 16–128 латинских букв, цифр, «-» или «_».',
+  'wellpay.tokenRejected': 'WellPay не принял этот токен.',
   'wellpay.tokenNew': 'Новый токен WellPay',
   'wellpay.status.not approve exchange': 'Заявка ещё не принята трейдером',
   'wellpay.status.wait card': 'Ожидание карты от трейдера',
@@ -468,6 +471,26 @@ export const ru = {
   'xsolla.status.paid': 'Оплачен',
   'xsolla.status.done': 'Выполнен: товары выданы',
   'xsolla.status.canceled': 'Отменён, оплата возвращена',
+  'provider.err.not_supported': 'Этот шлюз не поддерживает такую операцию.',
+  'provider.err.no_token': 'Не задан токен шлюза — Настройки.',
+  'wellpay.err.no_token': 'Токен WellPay не задан — Настройки → Токен WellPay.',
+  'wellpay.err.unauthorized': 'WellPay не принял токен доступа. Проверьте токен WellPay в Настройках.',
+  'wellpay.err.network': 'Нет связи с WellPay. Проверьте интернет и повторите — счёт не задвоится.',
+  'wellpay.err.http': 'WellPay отказал в операции. Причина — ниже, в подробностях.',
+  'wellpay.err.api': 'WellPay отказал в операции. Причина — ниже, в подробностях.',
+  'wellpay.err.bad_response': 'WellPay ответил непонятно. Повторите позже.',
+  'wellpay.err.bad_key': 'WellPay прислал негодный ключ шифрования. Повторите позже.',
+  'wellpay.err.key_too_old': 'WellPay сменил ключ шифрования, повтор не помог. Повторите через минуту.',
+  'wellpay.err.payload_too_large': 'Назначение слишком длинное для WellPay — сократите его.',
+  'wellpay.err.invalid_input': 'WellPay не примет такие данные — проверьте назначение и сумму.',
+  'wellpay.err.not_found': 'WellPay не нашёл этот счёт (возможно, он уже удалён).',
+  'xsolla.err.order_not_found': 'Xsolla не знает такого заказа в этом проекте (или он другого пользователя).',
+  'xsolla.err.xsolla_token_rejected':
+    'Xsolla не принял токен пользователя: он истёк или выдан для другого заказа.',
+  'xsolla.err.xsolla_unavailable':
+    'Xsolla сейчас не отвечает. Заказ продолжит отслеживаться и появится в списке.',
+  'xsolla.err.sandbox_only': 'Демо-заказ есть только в учебном режиме.',
+  'xsolla.err.sandbox_failed': 'Песочница не создала демо-заказ. Повторите.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof ru;

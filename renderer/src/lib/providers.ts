@@ -119,6 +119,15 @@ export function rawStatusText(
   return lookup(rawStatusKey(providerOf(order), raw)) ?? raw;
 }
 
+/**
+ * Dictionary keys for an error of another gateway's call, most specific first: `wellpay.err.<code>` /
+ * `xsolla.err.<code>`, then `provider.err.<code>`. None for Invoicebox: the generic `err.<code>` texts are its own.
+ */
+export function gatewayErrorKeys(provider: string, code: string): string[] {
+  if (provider === 'invoicebox') return [];
+  return [`${provider}.err.${code}`, `provider.err.${code}`];
+}
+
 // ── actions ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Why an action is shown disabled: a dictionary key. */

@@ -10,10 +10,20 @@ export interface ErrorNoticeProps {
   retryLabel?: string;
   onDismiss?: (() => void) | undefined;
   compact?: boolean;
+  /** What to say instead of the generic `err.<code>` text (a screen that knows better, e.g. whose token it was). */
+  text?: string | null | undefined;
 }
 
 /** An error a human can act on: what happened in words, what to do, and the request id support will ask for. */
-export function ErrorNotice({ error, title, onRetry, retryLabel, onDismiss, compact }: ErrorNoticeProps) {
+export function ErrorNotice({
+  error,
+  title,
+  onRetry,
+  retryLabel,
+  onDismiss,
+  compact,
+  text,
+}: ErrorNoticeProps) {
   const t = useT();
   const info = errorInfo(error);
   const [copied, setCopied] = useState(false);
@@ -38,8 +48,8 @@ export function ErrorNotice({ error, title, onRetry, retryLabel, onDismiss, comp
         !
       </div>
       <div className="notice-body">
-        <div className="notice-title">{title ?? errorText(t, info.code)}</div>
-        {title ? <div className="notice-text">{errorText(t, info.code)}</div> : null}
+        <div className="notice-title">{title ?? text ?? errorText(t, info.code)}</div>
+        {title ? <div className="notice-text">{text ?? errorText(t, info.code)}</div> : null}
         {info.fields.length > 0 ? (
           <ul className="notice-fields">
             {info.fields.map((f) => (

@@ -1,6 +1,7 @@
 /** Any thrown thing → what the cashier reads: a translated explanation, the technical message, the request id. */
 import type { MessageKey, T } from '../i18n/index.ts';
 import { isMessageKey } from '../i18n/index.ts';
+import { gatewayErrorKeys } from '../lib/providers.ts';
 
 export interface ErrorInfo {
   code: string;
@@ -33,4 +34,15 @@ export function reasonText(t: T, reason: string | null): string | null {
   if (!reason) return null;
   const key = `reason.${reason}`;
   return isMessageKey(key) ? t(key as MessageKey) : reason;
+}
+
+/**
+ * An error from another gateway's call in that gateway's words: `wellpay.err.<code>` / `xsolla.err.<code>` (the
+ * generic `err.<code>` texts speak of Invoicebox: "Инвойсбокс не принял токен"), then `provider.err.<code>`; null
+ * for Invoicebox or an unknown code (the generic text is right then).
+ */
+export function gatewayErrorText(t: T, provider: string, error: unknown): string | null {
+  for (const key of gatewayErrorKeys(provider, errorInfo(error).code))
+    if (isMessageKey(key)) return t(key as MessageKey);
+  return null;
 }

@@ -13,6 +13,7 @@ import { useEffectiveConnection } from '../../state/connection.ts';
 import { useOrders } from '../../state/orders.ts';
 import { useSettings } from '../../state/settings.ts';
 import { useNow } from '../../ui/hooks.ts';
+import { rawText } from '../../ui/ProviderBadge.tsx';
 import { Qr } from '../../ui/Qr.tsx';
 
 const FALLBACK_POLL_MS = 3_000;
@@ -141,6 +142,12 @@ export function CustomerDisplay() {
               ) : null}
               <div>
                 <h1 className="cd-status-title">{t(`cd.status.${order.status}` as MessageKey)}</h1>
+                {providerOf(order) !== 'invoicebox' && order.status === 'created' ? (
+                  // The payer follows the gateway's own steps (a trader checking a WellPay payment, …).
+                  <p className="cd-text" data-testid="raw-status">
+                    {rawText(order, t, lang)}
+                  </p>
+                ) : null}
                 <p className="cd-text">
                   {order.status === 'created'
                     ? left !== null && left > 0

@@ -9,6 +9,7 @@ import { formatMinor } from '../../lib/providers.ts';
 import { validateWellpay, type GatewayFieldError } from '../../lib/gateway-forms.ts';
 import { useGateway } from '../../state/gateway.ts';
 import { Button } from '../../ui/Button.tsx';
+import { gatewayErrorText } from '../../ui/errors.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { TextField } from '../../ui/Field.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
@@ -80,6 +81,7 @@ export function WellpayForm() {
         <ErrorNotice
           error={g.submitError}
           title={t('wellpay.createFailed')}
+          text={gatewayErrorText(t, 'wellpay', g.submitError)}
           onRetry={() => void submit()}
           retryLabel={t('new.retrySame')}
         />

@@ -13,6 +13,7 @@ import { useCurrent } from '../../state/current.ts';
 import { useOrders } from '../../state/orders.ts';
 import { useSettings } from '../../state/settings.ts';
 import { Button } from '../../ui/Button.tsx';
+import { gatewayErrorText } from '../../ui/errors.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { TextField } from '../../ui/Field.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
@@ -125,7 +126,13 @@ export function XsollaTrackForm() {
           hint={t('xsolla.tokenHint')}
         />
       </div>
-      {error ? <ErrorNotice error={error} title={t('xsolla.trackFailed')} /> : null}
+      {error ? (
+        <ErrorNotice
+          error={error}
+          title={t('xsolla.trackFailed')}
+          text={gatewayErrorText(t, 'xsolla', error)}
+        />
+      ) : null}
       <div className="form-actions">
         <Button
           type="submit"

@@ -16,6 +16,7 @@ import { totalsOf } from '../../lib/draft.ts';
 import { useCurrent } from '../../state/current.ts';
 import { useOrders } from '../../state/orders.ts';
 import { Button } from '../../ui/Button.tsx';
+import { gatewayErrorText } from '../../ui/errors.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
 import { formatMinor, orderActions, orderCurrency, providerOf, rawStatusKey } from '../../lib/providers.ts';
@@ -169,7 +170,12 @@ export function OrderDetailScreen({ id }: { id: string }) {
           </div>
         </dl>
         {actionError ? (
-          <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} compact />
+          <ErrorNotice
+            error={actionError}
+            text={gatewayErrorText(t, provider, actionError)}
+            onDismiss={() => setActionError(null)}
+            compact
+          />
         ) : null}
         <div className="detail-actions">
           {actions.showQr.offered ? (

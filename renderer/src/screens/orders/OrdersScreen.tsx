@@ -18,7 +18,7 @@ import { SelectField, TextField } from '../../ui/Field.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
 import { formatMinor, orderCurrency, PROVIDERS, providerOf, type ProviderId } from '../../lib/providers.ts';
 import { emptyFilter } from '../../lib/search-query.ts';
-import { NeutralStatusView, ProviderBadgeView } from '../../ui/ProviderBadge.tsx';
+import { NeutralStatusView, ProviderTag } from '../../ui/ProviderBadge.tsx';
 
 const ROW_HEIGHT = 64;
 const estimateSize = (): number => ROW_HEIGHT;
@@ -130,7 +130,7 @@ export function OrdersScreen() {
   return (
     <div className="screen orders-screen">
       <section className="card filters" aria-label={t('orders.filters')}>
-        <div className="filters-row">
+        <div className="filters-row gw-filters-row">
           <TextField
             fieldClassName="f-search"
             label={t('orders.search')}
@@ -348,12 +348,11 @@ const OrderRow = memo(function OrderRow({
       onClick={() => onOpen(index)}
     >
       <span className="c-num">
-        <span className="mono strong row-number">{row.merchantOrderId}</span>
-        <span className="row-sub muted row-gw">
-          <ProviderBadgeView provider={providerOf(row)} t={t} />
-          <span className="row-desc">
-            {row.description || (row.origin === 'foreign' ? t('orders.foreign') : '')}
-          </span>
+        <span className="mono strong">{row.merchantOrderId}</span>
+        <span className="row-sub muted">
+          <ProviderTag provider={providerOf(row)} t={t} />
+          {' · '}
+          {row.description || (row.origin === 'foreign' ? t('orders.foreign') : '')}
         </span>
       </span>
       <span className="c-date">{formatDateTime(row.createdAt, lang)}</span>

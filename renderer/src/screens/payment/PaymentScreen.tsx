@@ -17,6 +17,7 @@ import {
   formatMoney,
   formatQuantity,
   formatTime,
+  kopecksToInput,
 } from '../../lib/format.ts';
 import {
   formatMinor,
@@ -30,10 +31,12 @@ import {
 } from '../../lib/providers.ts';
 import { useEffectiveConnection } from '../../state/connection.ts';
 import { useCurrent } from '../../state/current.ts';
+import { useGateway } from '../../state/gateway.ts';
 import { useOrders } from '../../state/orders.ts';
 import { useProviderConnection } from '../../state/providers.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/Dialog.tsx';
+import { gatewayErrorText } from '../../ui/errors.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { useFlash, useHotkeys, useNow } from '../../ui/hooks.ts';
 import { ProviderBadge, useRawStatusText } from '../../ui/ProviderBadge.tsx';
@@ -125,12 +128,22 @@ export function PaymentScreen({ id }: { id: string }) {
 
   const ended = status === 'expired' || status === 'canceled';
   const actions = order ? orderActions(order) : null;
+  /** An ended WellPay invoice: the same title and amount, back in the WellPay form, one Enter from a new invoice. */
+  const wellpayAgain =
+    order && ended && providerOf(order) === 'wellpay'
+      ? (): void => {
+          const g = useGateway.getState();
+          g.setGateway('wellpay');
+          g.setWellpay({ title: order.description, amount: kopecksToInput(order.amount, lang) });
+          navigate({ name: 'new' });
+        }
+      : null;
   const rawText = useRawStatusText(order ?? { status: 'created', amount: 0, refundedAmount: 0 });
   useHotkeys(
     {
       Escape: () => navigate({ name: 'new' }),
       n: () => navigate({ name: 'new' }),
-      r: () => actions?.reissue.enabled && void reissue(),
+      r: () => (actions?.reissue.enabled ? void reissue() : wellpayAgain?.()),
       Delete: () => actions?.cancel.enabled && setConfirmCancel(true),
       u: () => void refresh(),
       v: () => actions?.refund.enabled && navigate({ name: 'refund', id }),
@@ -336,9 +349,20 @@ export function PaymentScreen({ id }: { id: string }) {
           ) : null}
         </dl>
 
-        {actionError ? <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} /> : null}
+        {actionError ? (
+          <ErrorNotice
+            error={actionError}
+            text={gatewayErrorText(t, provider, actionError)}
+            onDismiss={() => setActionError(null)}
+          />
+        ) : null}
 
         <div className="pay-actions">
+          {wellpayAgain ? (
+            <Button variant="primary" size="xl" kbd="R" data-testid="wellpay-again" onClick={wellpayAgain}>
+              {t('wellpay.again')}
+            </Button>
+          ) : null}
           {actions!.reissue.offered ? (
             <Button
               variant="primary"

@@ -259,57 +259,59 @@ export function SettingsScreen() {
         </div>
       </form>
 
-      <form className="card token-card" onSubmit={(e) => void saveToken(e)} aria-labelledby="token-h">
-        <h2 className="card-title" id="token-h">
-          {t('settings.token')}
-        </h2>
-        <div
-          className={`token-state token-${token?.state ?? 'unknown'}`}
-          data-testid="token-state"
-          data-state={token?.state ?? 'unknown'}
-          role="status"
-        >
-          {t(`token.${token?.state ?? 'unknown'}` as MessageKey)}
-          {token?.reason ? <span className="muted small block">{token.reason}</span> : null}
-        </div>
-        <p className="muted small">{t('settings.tokenNote')}</p>
-        <TextField
-          label={t('settings.tokenNew')}
-          type="password"
-          value={tokenValue}
-          onChange={(e) => setTokenValue(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          className="mono"
-          data-testid="token-input"
-          disabled={token?.state === 'env'}
-          hint={token?.state === 'env' ? t('settings.fromEnv', { name: 'PAYDESK_TOKEN' }) : undefined}
-        />
-        {tokenError ? <ErrorNotice error={tokenError} compact /> : null}
-        <div className="form-actions">
-          <Button
-            type="submit"
-            variant="primary"
-            busy={tokenBusy}
-            disabled={tokenValue.trim() === '' || token?.state === 'env'}
-            data-testid="token-save"
+      <div className="token-column">
+        <form className="card token-card" onSubmit={(e) => void saveToken(e)} aria-labelledby="token-h">
+          <h2 className="card-title" id="token-h">
+            {t('settings.token')}
+          </h2>
+          <div
+            className={`token-state token-${token?.state ?? 'unknown'}`}
+            data-testid="token-state"
+            data-state={token?.state ?? 'unknown'}
+            role="status"
           >
-            {tokenSaved ? t('settings.tokenSaved') : t('settings.tokenSave')}
-          </Button>
-          {token?.state === 'set' ? (
+            {t(`token.${token?.state ?? 'unknown'}` as MessageKey)}
+            {token?.reason ? <span className="muted small block">{token.reason}</span> : null}
+          </div>
+          <p className="muted small">{t('settings.tokenNote')}</p>
+          <TextField
+            label={t('settings.tokenNew')}
+            type="password"
+            value={tokenValue}
+            onChange={(e) => setTokenValue(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            className="mono"
+            data-testid="token-input"
+            disabled={token?.state === 'env'}
+            hint={token?.state === 'env' ? t('settings.fromEnv', { name: 'PAYDESK_TOKEN' }) : undefined}
+          />
+          {tokenError ? <ErrorNotice error={tokenError} compact /> : null}
+          <div className="form-actions">
             <Button
-              variant="danger"
-              onClick={() => void removeToken()}
-              disabled={tokenBusy}
-              data-testid="token-remove"
+              type="submit"
+              variant="primary"
+              busy={tokenBusy}
+              disabled={tokenValue.trim() === '' || token?.state === 'env'}
+              data-testid="token-save"
             >
-              {t('settings.tokenRemove')}
+              {tokenSaved ? t('settings.tokenSaved') : t('settings.tokenSave')}
             </Button>
-          ) : null}
-        </div>
-      </form>
+            {token?.state === 'set' ? (
+              <Button
+                variant="danger"
+                onClick={() => void removeToken()}
+                disabled={tokenBusy}
+                data-testid="token-remove"
+              >
+                {t('settings.tokenRemove')}
+              </Button>
+            ) : null}
+          </div>
+        </form>
 
-      <WellpayTokenCard />
+        <WellpayTokenCard />
+      </div>
     </div>
   );
 }

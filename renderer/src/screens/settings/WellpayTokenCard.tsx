@@ -3,12 +3,22 @@
  * password store) and never comes back — the card shows only whether it is set. The field is cleared once sent.
  */
 import { useState, type FormEvent } from 'react';
-import { useT, type MessageKey } from '../../i18n/index.ts';
+import { useT, type MessageKey, type T } from '../../i18n/index.ts';
 import { useSettings } from '../../state/settings.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { TextField } from '../../ui/Field.tsx';
+import { errorInfo } from '../../ui/errors.ts';
 import { useFlash } from '../../ui/hooks.ts';
+import '../../ui/providers.css';
+
+/** The token errors whose generic text speaks of Invoicebox's token: WellPay's own words instead. */
+function wellpayTokenError(error: unknown, t: T): string | null {
+  const code = errorInfo(error).code;
+  if (code === 'token_format') return t('wellpay.tokenFormat');
+  if (code === 'token_rejected' || code === 'unauthorized') return t('wellpay.tokenRejected');
+  return null;
+}
 
 export function WellpayTokenCard() {
   const t = useT();
@@ -78,7 +88,7 @@ export function WellpayTokenCard() {
         data-testid="wellpay-token-input"
         disabled={state === 'env'}
       />
-      {error ? <ErrorNotice error={error} compact /> : null}
+      {error ? <ErrorNotice error={error} compact text={wellpayTokenError(error, t)} /> : null}
       <div className="form-actions">
         <Button
           type="submit"
