@@ -62,6 +62,8 @@ export async function startCoreProcess(options: CoreChildOptions): Promise<CoreP
     PAYDESK_MERCHANT_ID: options.merchantId,
     PAYDESK_DATA_DIR: options.dataDir,
     PAYDESK_BENCH_LOG_TO_FILE: options.logToFile === false ? '0' : '1',
+    // Benchmarks create orders without a cashier's shift (shifts/policy.ts: requireShift).
+    PAYDESK_REQUIRE_SHIFT: '0',
   };
   if (options.tuning) env.PAYDESK_BENCH_TUNING = JSON.stringify(options.tuning);
   if (options.rendererDir) env.PAYDESK_BENCH_RENDERER_DIR = options.rendererDir;

@@ -23,7 +23,8 @@ import {
   newMerchantOrderId,
   type IntentJournal,
 } from './api/idempotent.ts';
-import type { ResolvedConfig, SavedSettings } from './config.ts';
+import type { ResolvedConfig, SettingsPatch } from './config.ts';
+import type { ShiftMethodName } from '../../shared/contract/shifts.ts';
 import type { Log } from './diagnostics/log.ts';
 import { maskDeep, maskSecrets } from './diagnostics/mask.ts';
 import { orderSnapshot, refundSnapshot } from './invoicebox/snapshots.ts';
@@ -43,7 +44,7 @@ export interface ActionDeps {
   config: () => ResolvedConfig;
   session: () => Session;
   tokens: () => TokenStore;
-  saveSettings: (patch: Partial<SavedSettings>) => Promise<void>;
+  saveSettings: (patch: SettingsPatch) => Promise<void>;
   reconfigure: () => Promise<void>;
   emitOrder: (view: OrderView) => void;
 }
@@ -74,7 +75,8 @@ function onceByKey<T>(limit = 200) {
   };
 }
 
-export function createActions(deps: ActionDeps): Actions {
+/** The shifts' methods are electron/core/shifts/actions.ts's. */
+export function createActions(deps: ActionDeps): Omit<Actions, ShiftMethodName> {
   const { store, log } = deps;
   const createOnce = onceByKey<OrderView>();
   const refundOnce = onceByKey<MethodOutput<'refunds.create'>>();
@@ -233,6 +235,7 @@ export function createActions(deps: ActionDeps): Actions {
       language: c.language,
       orderTtlMinutes: c.orderTtlMinutes,
       fromEnv: c.fromEnv,
+      pinPolicy: c.pinPolicy,
     };
   }
 

@@ -6,6 +6,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SENIOR_PIN_FOR, GUARDABLE_METHODS, type PinPolicy } from '../../shared/contract/shifts.ts';
+import { MAX_PIN_ATTEMPTS } from './shifts/pin.ts';
 
 export const DEFAULT_API_URL = 'https://api.invoicebox.ru';
 export const DEFAULT_GATE_URL = 'wss://ws-gate.invoicebox.ru/v3/gate/rpc';
@@ -24,8 +26,19 @@ export const savedSettingsSchema = z.object({
     .min(1)
     .max(60 * 24 * 30)
     .default(15),
+  /** Shifts and senior PINs (electron/core/shifts/policy.ts). */
+  pinPolicy: z
+    .object({
+      requireShift: z.boolean().default(true),
+      seniorPinFor: z.array(z.enum(GUARDABLE_METHODS)).default([...DEFAULT_SENIOR_PIN_FOR]),
+    })
+    .default({ requireShift: true, seniorPinFor: [...DEFAULT_SENIOR_PIN_FOR] }),
 });
 export type SavedSettings = z.infer<typeof savedSettingsSchema>;
+/** What settings.update may change: any setting, and any part of the PIN policy. */
+export type SettingsPatch = Omit<Partial<SavedSettings>, 'pinPolicy'> & {
+  pinPolicy?: Partial<SavedSettings['pinPolicy']>;
+};
 
 export const DEFAULT_SETTINGS: SavedSettings = savedSettingsSchema.parse({});
 
@@ -36,6 +49,8 @@ export interface Env {
   PAYDESK_DATA_DIR?: string;
   PAYDESK_TOKEN?: string;
   PAYDESK_MODE?: string;
+  /** `0`: orders and refunds without an open shift (tests, benchmarks, automation). */
+  PAYDESK_REQUIRE_SHIFT?: string;
   [key: string]: string | undefined;
 }
 
@@ -94,6 +109,7 @@ export interface ResolvedConfig {
   shopName: string;
   language: 'ru' | 'en';
   orderTtlMinutes: number;
+  pinPolicy: PinPolicy;
   /** Which values came from the environment (shown in diagnostics; the token itself never is). */
   fromEnv: string[];
   tokenFromEnv: boolean;
@@ -115,6 +131,7 @@ export function resolveConfig(saved: Partial<SavedSettings>, env: Env = process.
     return value;
   };
   const tokenFromEnv = Boolean(env.PAYDESK_TOKEN);
+  if (envRequireShift(env) !== null) fromEnv.push('PAYDESK_REQUIRE_SHIFT');
   const envMode =
     env.PAYDESK_MODE === 'live' || env.PAYDESK_MODE === 'sandbox' ? env.PAYDESK_MODE : undefined;
   if (envMode) fromEnv.push('PAYDESK_MODE');
@@ -129,7 +146,19 @@ export function resolveConfig(saved: Partial<SavedSettings>, env: Env = process.
     shopName: s.shopName,
     language: s.language,
     orderTtlMinutes: s.orderTtlMinutes,
+    pinPolicy: {
+      requireShift: envRequireShift(env) ?? s.pinPolicy.requireShift,
+      seniorPinFor: s.pinPolicy.seniorPinFor,
+      maxAttempts: MAX_PIN_ATTEMPTS,
+    },
     fromEnv,
     tokenFromEnv,
   };
+}
+
+function envRequireShift(env: Env): boolean | null {
+  const v = env.PAYDESK_REQUIRE_SHIFT;
+  if (v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true') return true;
+  return null;
 }

@@ -35,6 +35,10 @@ import { storeJournal } from './store/journal.ts';
 import { createActions, type Actions } from './actions.ts';
 import { toContractError } from './errors.ts';
 import { orderViewFromStore } from './views.ts';
+import { createShiftActions } from './shifts/actions.ts';
+import { currentStamp, runStamped, runUnstamped } from './shifts/actor.ts';
+import { createGuard } from './shifts/guard.ts';
+import { createStaffService } from './shifts/staff.ts';
 
 export const APP_VERSION: string = packageJson.version;
 
@@ -74,7 +78,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const env = options.env ?? process.env;
   const dataDir = options.dataDir ?? (env.PAYDESK_DATA_DIR || defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
-  const store = openStore({ dir: dataDir });
+  // Who acts (shifts/actor.ts) is stamped on what the store writes during a contract call.
+  const store = openStore({ dir: dataDir, stamp: currentStamp });
   const events = new EventEmitter<CoreEvents>();
   events.setMaxListeners(50);
 
@@ -161,7 +166,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     mode: config.mode,
     fromEnv: config.fromEnv.join(',') || '-',
   });
-  session = await openSession();
+  session = await runUnstamped(openSession);
 
   async function reconfigure(): Promise<void> {
     const old = session;
@@ -169,11 +174,14 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     await old?.stop();
     config = resolveConfig(saved(), { ...env, PAYDESK_DATA_DIR: dataDir });
     tokens = tokenStoreFor(config);
-    session = await openSession();
+    // Never inside the caller's stamp: the session's background work belongs to no one.
+    session = await runUnstamped(openSession);
     events.emit('connection', session.connection.view());
   }
 
-  const actions: Actions = createActions({
+  const staff = createStaffService({ store, log });
+  const guard = createGuard({ store, staff, policy: () => config.pinPolicy });
+  const coreActions = createActions({
     store,
     log,
     journal,
@@ -190,13 +198,40 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     },
     tokens: () => tokens,
     saveSettings: async (patch) => {
-      store.setSetting(SETTINGS_KEY, { ...saved(), ...patch });
-      await reconfigure();
+      const before = saved();
+      const next = { ...before, ...patch };
+      if (patch.pinPolicy)
+        next.pinPolicy = { ...before.pinPolicy, ...patch.pinPolicy } as SavedSettings['pinPolicy'];
+      store.setSetting(SETTINGS_KEY, next);
+      // The PIN policy alone changes nothing the session connects with.
+      const { pinPolicy: _p, ...connection } = patch;
+      if (Object.keys(connection).length === 0)
+        config = resolveConfig(saved(), { ...env, PAYDESK_DATA_DIR: dataDir });
+      else await reconfigure();
     },
     reconfigure,
     emitOrder: (view) => events.emit('order', view),
     version: APP_VERSION,
   });
+  const actions: Actions = {
+    ...coreActions,
+    ...createShiftActions({
+      store,
+      log,
+      staff,
+      api: () => {
+        if (!session)
+          throw new BridgeError({
+            code: 'reconnecting',
+            message: 'The console is reconnecting',
+            requestId: null,
+          });
+        return session.api;
+      },
+      shopName: () => config.shopName || (config.mode === 'sandbox' ? 'Демо-магазин' : ''),
+      language: () => config.language,
+    }),
+  };
 
   let stopped = false;
   return {
@@ -228,7 +263,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
         });
       }
       try {
-        return await (actions[method] as (i: unknown) => Promise<MethodOutput<typeof method>>)(parsed.data);
+        // The shift and PIN policy (shifts/policy.ts), in one place for every method.
+        const admitted = await guard.admit(method, parsed.data);
+        return await runStamped(admitted.stamp, () =>
+          (actions[method] as (i: unknown) => Promise<MethodOutput<typeof method>>)(admitted.input),
+        );
       } catch (err) {
         const e = toContractError(err, secrets());
         log.warn('action.failed', { method, code: e.code, requestId: e.requestId });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ORDER_STATUSES, REFUND_STATUSES } from '../domain/order-status.ts';
 import { VAT_CODES } from '../domain/vat.ts';
 import { PAYMENT_TYPES } from '../invoicebox/schemas.ts';
+import { approvalSchema, pinPolicyPatchSchema, pinPolicySchema, shiftsContract } from './shifts.ts';
 import { CHANNEL_PREFIX, EVENT_NAMES as EVENT_NAME_LIST, METHOD_NAMES as METHOD_NAME_LIST } from './names.ts';
 
 const kopecks = z.number().int().min(0).max(1e13);
@@ -157,9 +158,15 @@ export const settingsViewSchema = z.object({
   language: z.enum(['ru', 'en']),
   orderTtlMinutes: z.number().int(),
   fromEnv: z.array(z.string()),
+  /** Shifts and senior PINs (shared/contract/shifts.ts). */
+  pinPolicy: pinPolicySchema,
 });
 
-export const settingsUpdateInput = settingsViewSchema.omit({ fromEnv: true }).partial().strict();
+export const settingsUpdateInput = settingsViewSchema
+  .omit({ fromEnv: true, pinPolicy: true })
+  .partial()
+  .extend({ pinPolicy: pinPolicyPatchSchema.optional(), approval: approvalSchema.optional() })
+  .strict();
 
 export const tokenStatusSchema = z.object({
   state: z.enum(['set', 'not_set', 'env', 'unavailable']),
@@ -184,7 +191,10 @@ const empty = z.strictObject({});
 /** Every action the renderer may ask for. One entry = one IPC channel `paydesk:<name>`. */
 export const contract = {
   'orders.create': { input: createOrderInput, output: orderViewSchema },
-  'orders.cancel': { input: z.strictObject({ id }), output: orderViewSchema },
+  'orders.cancel': {
+    input: z.strictObject({ id, approval: approvalSchema.optional() }),
+    output: orderViewSchema,
+  },
   'orders.refresh': { input: z.strictObject({ id }), output: orderViewSchema },
   'orders.get': { input: z.strictObject({ id }), output: orderDetailSchema },
   'orders.search': { input: searchInput, output: searchResultSchema },
@@ -194,6 +204,7 @@ export const contract = {
       orderId: id,
       lines: z.array(refundLineInput).min(1).max(200),
       requestKey: z.string().min(8).max(64),
+      approval: approvalSchema.optional(),
     }),
     output: refundViewSchema,
   },
@@ -206,8 +217,15 @@ export const contract = {
   'settings.get': { input: empty, output: settingsViewSchema },
   'settings.update': { input: settingsUpdateInput, output: settingsViewSchema },
   'token.status': { input: empty, output: tokenStatusSchema },
-  'token.save': { input: z.strictObject({ token: z.string().min(1).max(200) }), output: tokenStatusSchema },
-  'token.remove': { input: empty, output: tokenStatusSchema },
+  'token.save': {
+    input: z.strictObject({ token: z.string().min(1).max(200), approval: approvalSchema.optional() }),
+    output: tokenStatusSchema,
+  },
+  'token.remove': {
+    input: z.strictObject({ approval: approvalSchema.optional() }),
+    output: tokenStatusSchema,
+  },
+  ...shiftsContract,
 } as const;
 
 export type Contract = typeof contract;

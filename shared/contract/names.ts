@@ -19,6 +19,17 @@ export const METHOD_NAMES = [
   'token.status',
   'token.save',
   'token.remove',
+  // shifts (shared/contract/shifts.ts)
+  'staff.list',
+  'staff.save',
+  'staff.remove',
+  'shift.current',
+  'shift.open',
+  'shift.close',
+  'shift.report',
+  'shift.list',
+  'shift.exportCsv',
+  'shift.exportPdf',
 ] as const;
 
 export const EVENT_NAMES = ['connection', 'order', 'log'] as const;

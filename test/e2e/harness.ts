@@ -63,6 +63,8 @@ export async function startRig(): Promise<Rig> {
       PAYDESK_TOKEN: DEMO_TOKEN,
       PAYDESK_MERCHANT_ID: DEMO_MERCHANT,
       PAYDESK_DATA_DIR: dataDir,
+      // Orders without a cashier's shift (test/shifts/ covers shifts).
+      PAYDESK_REQUIRE_SHIFT: '0',
     },
     dataDir,
     keychainService: 'PayDesk-e2e',

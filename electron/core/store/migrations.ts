@@ -132,6 +132,56 @@ CREATE TABLE settings (
 ) STRICT, WITHOUT ROWID;
 `;
 
+/**
+ * Shifts (electron/core/shifts). The stamps live where the action is recorded, in the same transaction: on the intent
+ * (journalled before the POST of an order or a refund; the order / refund is the intent's result_id) and on the
+ * status-history row (a cancel). Orders and refunds of a shift are found through them.
+ */
+const SHIFTS_SCHEMA = `
+CREATE TABLE staff (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('cashier', 'senior')),
+  -- scrypt PHC string (electron/core/shifts/pin.ts); never the PIN itself.
+  pin_hash TEXT NOT NULL CHECK (pin_hash LIKE '$scrypt$%'),
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE pin_lockouts (
+  staff_id TEXT PRIMARY KEY REFERENCES staff (id),
+  failures INTEGER NOT NULL,
+  lock_level INTEGER NOT NULL,
+  locked_until TEXT,
+  updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE shifts (
+  id TEXT PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE,
+  staff_id TEXT NOT NULL REFERENCES staff (id),
+  cashier_name TEXT NOT NULL,
+  opened_at TEXT NOT NULL,
+  closed_at TEXT,
+  closed_by TEXT REFERENCES staff (id),
+  -- The report as it was at closing (JSON), kept as the shift's record.
+  report_json TEXT
+) STRICT;
+-- At most one open shift.
+CREATE UNIQUE INDEX shifts_one_open ON shifts (ifnull(closed_at, 'open')) WHERE closed_at IS NULL;
+
+ALTER TABLE intents ADD COLUMN shift_id TEXT;
+ALTER TABLE intents ADD COLUMN staff_id TEXT;
+ALTER TABLE intents ADD COLUMN approved_by TEXT;
+CREATE INDEX intents_shift ON intents (shift_id, kind) WHERE shift_id IS NOT NULL;
+
+ALTER TABLE status_history ADD COLUMN shift_id TEXT;
+ALTER TABLE status_history ADD COLUMN staff_id TEXT;
+ALTER TABLE status_history ADD COLUMN approved_by TEXT;
+CREATE INDEX status_history_shift ON status_history (shift_id, status) WHERE shift_id IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -155,6 +205,13 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE INDEX orders_description_fold ON orders (description_fold)');
       // Amount ranges: counted and paged from this index alone.
       db.exec('CREATE INDEX orders_amount ON orders (amount, created_at, id)');
+    },
+  },
+  {
+    version: 3,
+    name: 'shifts: staff with PIN hashes, shifts, PIN lockouts; shift and cashier stamps on intents and history',
+    up(db) {
+      db.exec(SHIFTS_SCHEMA);
     },
   },
 ];

@@ -21,7 +21,9 @@ import type { OrderStatus, RefundStatus } from '../../../shared/domain/order-sta
 import { StoreError, openDatabase, pragmaValue, readTransaction, transaction } from './database.ts';
 import { SCHEMA_VERSION, migrate } from './migrations.ts';
 import type { MigrationReport } from './migrations.ts';
+import { ShiftStore } from './shifts.ts';
 import type {
+  ActionStamp,
   ApplyNotificationOptions,
   ApplyNotificationResult,
   ApplyOrderOptions,
@@ -60,6 +62,8 @@ export interface OpenStoreOptions {
   dir: string;
   /** The clock for updated_at, history and journal times. Default: the system clock. */
   now?: () => Date;
+  /** Who is acting (shifts): stamped on intents and status-history rows as they are written. Default: nobody. */
+  stamp?: () => ActionStamp | null;
 }
 
 /** orders.provider / refunds.provider default (the column exists for a later multi-gateway console). */
@@ -87,7 +91,7 @@ export function openStore(options: OpenStoreOptions): Store {
     );
     // Keeps the planner's statistics fresh (cheap; analyses only tables that changed a lot).
     db.exec('PRAGMA optimize = 0x10002');
-    return new Store(db, options.now ?? (() => new Date()), report);
+    return new Store(db, options.now ?? (() => new Date()), report, options.stamp);
   } catch (err) {
     db.close();
     throw err;
@@ -170,11 +174,27 @@ export class Store {
   readonly #statements = new Map<string, StatementSync>();
   /** How the schema was brought up to date when this store was opened. */
   readonly migration: MigrationReport;
+  readonly #stamp: () => ActionStamp | null;
+  /** Staff, shifts, PIN lockouts (store/shifts.ts). */
+  readonly shifts: ShiftStore;
 
-  constructor(db: DatabaseSync, now: () => Date, migration: MigrationReport) {
+  constructor(
+    db: DatabaseSync,
+    now: () => Date,
+    migration: MigrationReport,
+    stamp: () => ActionStamp | null = () => null,
+  ) {
     this.#db = db;
     this.#now = now;
     this.migration = migration;
+    this.#stamp = stamp;
+    this.shifts = new ShiftStore(db, now);
+  }
+
+  /** The stamp columns' values for a row written now. */
+  #stampValues(): [string | null, string | null, string | null] {
+    const s = this.#stamp();
+    return [s?.shiftId ?? null, s?.staffId ?? null, s?.approvedBy ?? null];
   }
 
   get isOpen(): boolean {
@@ -350,8 +370,9 @@ export class Store {
     detail: string | null,
   ): void {
     this.#stmt(
-      'INSERT INTO status_history (order_id, status, source, applied, at, detail) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(orderId, status, source, applied ? 1 : 0, at, detail);
+      `INSERT INTO status_history (order_id, status, source, applied, at, detail, shift_id, staff_id, approved_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(orderId, status, source, applied ? 1 : 0, at, detail, ...this.#stampValues());
   }
 
   #orderRow(id: string): OrderRow {
@@ -780,9 +801,10 @@ export class Store {
       }
       const now = this.#nowIso();
       this.#stmt(
-        `INSERT INTO intents (merchant_order_id, kind, request_json, state, created_at, updated_at)
-         VALUES (?, ?, ?, 'pending', ?, ?)`,
-      ).run(key.merchantOrderId, key.kind, requestJson, now, now);
+        `INSERT INTO intents (merchant_order_id, kind, request_json, state, created_at, updated_at, shift_id,
+           staff_id, approved_by)
+         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+      ).run(key.merchantOrderId, key.kind, requestJson, now, now, ...this.#stampValues());
       return this.#intentRow(key);
     });
   }
@@ -881,6 +903,55 @@ export class Store {
         kind,
       ) !== undefined
     );
+  }
+
+  // ── shifts: what a shift did, through its stamps ──
+
+  /** Orders created during the shift (their create_order intents carry its stamp), oldest first. */
+  ordersOfShift(shiftId: string): OrderRow[] {
+    return this.#stmt(
+      `SELECT ${ORDER_SELECT} FROM intents i JOIN orders o ON o.id = i.result_id
+       WHERE i.shift_id = ? AND i.kind = 'create_order' AND i.state = 'done' ORDER BY o.created_at, o.id`,
+    )
+      .all(shiftId)
+      .map(orderRow);
+  }
+
+  /** Refunds made during the shift, oldest first. */
+  refundsOfShift(shiftId: string): RefundRow[] {
+    return this.#stmt(
+      `SELECT ${REFUND_SELECT.split(', ')
+        .map((c) => `r.${c}`)
+        .join(', ')} FROM intents i JOIN refunds r ON r.id = i.result_id
+       WHERE i.shift_id = ? AND i.kind = 'create_refund' AND i.state = 'done' ORDER BY r.created_at, r.id`,
+    )
+      .all(shiftId)
+      .map(refundRow);
+  }
+
+  /** Orders cancelled during the shift (the applied `canceled` history row carries its stamp). */
+  cancelsOfShift(shiftId: string): { order: OrderSummary; at: string; staffId: string | null }[] {
+    return this.#stmt(
+      `SELECT ${SUMMARY_SELECT}, h.at AS h_at, h.staff_id AS h_staff FROM status_history h
+       JOIN orders o ON o.id = h.order_id
+       WHERE h.shift_id = ? AND h.status = 'canceled' AND h.applied = 1 ORDER BY h.id`,
+    )
+      .all(shiftId)
+      .map((r) => ({ order: summaryRow(r), at: text(r.h_at), staffId: textOrNull(r.h_staff) }));
+  }
+
+  /** The stamp of an intent (who journalled it), or null. */
+  intentStamp(keyInput: IntentKey): ActionStamp | null {
+    const key = intentKey(keyInput);
+    const r = this.#stmt(
+      'SELECT shift_id, staff_id, approved_by FROM intents WHERE merchant_order_id = ? AND kind = ?',
+    ).get(key.merchantOrderId, key.kind);
+    if (r === undefined) return null;
+    return {
+      shiftId: textOrNull(r.shift_id),
+      staffId: textOrNull(r.staff_id),
+      approvedBy: textOrNull(r.approved_by),
+    };
   }
 
   // ── settings (non-secret) ─────────────────────────────────────────────────────────────────────────────────────

@@ -267,3 +267,13 @@ export interface OrderSearchResult {
 }
 
 export type StatusCounts = Record<OrderStatus, number>;
+
+/**
+ * Who did it: the open shift, its cashier, and the senior who approved (guarded actions). Written with the intent of
+ * an order or refund and with the status-history row of a cancel, in the same transaction.
+ */
+export interface ActionStamp {
+  shiftId: string | null;
+  staffId: string | null;
+  approvedBy: string | null;
+}

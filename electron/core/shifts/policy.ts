@@ -1,0 +1,53 @@
+/**
+ * Which contract methods need what, as tables of method names (pure). The core's invoke consults these in one place
+ * (shifts/guard.ts), so a new method is a one-line addition here:
+ *  - NEEDS_SHIFT: creates or changes a document at the gateway; refused without an open shift when the policy's
+ *    `requireShift` is on (the default), and stamped with the shift and its cashier;
+ *  - seniorPinFor (settings, GUARDABLE_METHODS): needs a senior's approval when the shop turned it on;
+ *  - ALWAYS_SENIOR: staff changes — always a senior's, once a senior exists.
+ * Nothing needs a PIN before the first senior exists (a fresh install: nobody could give one).
+ */
+import type { MethodName } from '../../../shared/contract/contract.ts';
+import type { GuardableMethod, PinPolicy } from '../../../shared/contract/shifts.ts';
+import { GUARDABLE_METHODS } from '../../../shared/contract/shifts.ts';
+
+export const NEEDS_SHIFT: ReadonlySet<MethodName> = new Set<MethodName>([
+  'orders.create',
+  'orders.cancel',
+  'refunds.create',
+]);
+
+export const ALWAYS_SENIOR: ReadonlySet<MethodName> = new Set<MethodName>(['staff.save', 'staff.remove']);
+
+const guardable: ReadonlySet<string> = new Set(GUARDABLE_METHODS);
+
+export interface Requirement {
+  shift: boolean;
+  senior: boolean;
+}
+
+/**
+ * What `method` with `input` needs under `policy`. `seniorsExist`: whether any active senior exists (no PIN can be
+ * asked for before). A settings change that touches the PIN policy itself always needs a senior.
+ */
+export function requirementFor(
+  method: MethodName,
+  input: unknown,
+  policy: Pick<PinPolicy, 'requireShift' | 'seniorPinFor'>,
+  seniorsExist: boolean,
+): Requirement {
+  const shift = policy.requireShift && NEEDS_SHIFT.has(method);
+  let senior = false;
+  if (seniorsExist) {
+    if (ALWAYS_SENIOR.has(method)) senior = true;
+    else if (guardable.has(method) && policy.seniorPinFor.includes(method as GuardableMethod)) senior = true;
+    else if (method === 'settings.update' && hasPolicyPatch(input)) senior = true;
+  }
+  return { shift, senior };
+}
+
+function hasPolicyPatch(input: unknown): boolean {
+  return (
+    typeof input === 'object' && input !== null && (input as { pinPolicy?: unknown }).pinPolicy !== undefined
+  );
+}
