@@ -15,6 +15,7 @@ import { startSandbox, type Sandbox } from '../../electron/sandbox/server.ts';
 import { startWebHost, type WebHost } from '../../electron/web/host.ts';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/contract.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { setupShift, waitForConsole } from '../helpers/shift-ui.ts';
 
 export const DEMO_TOKEN = 'b37c4c689295904ed21eee5d9a48d42e';
 export const DEMO_MERCHANT = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
@@ -52,7 +53,12 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-export async function startRig(): Promise<Rig> {
+export interface RigOptions {
+  /** Create the first senior and open a shift through the UI (default), or leave the console at its first run. */
+  shift?: boolean;
+}
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
   ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-e2e-'));
   const sandbox = await startSandbox({ rateLimit: { requests: 100_000, windowMs: 30_000 } });
@@ -63,8 +69,6 @@ export async function startRig(): Promise<Rig> {
       PAYDESK_TOKEN: DEMO_TOKEN,
       PAYDESK_MERCHANT_ID: DEMO_MERCHANT,
       PAYDESK_DATA_DIR: dataDir,
-      // Orders without a cashier's shift (test/shifts/ covers shifts).
-      PAYDESK_REQUIRE_SHIFT: '0',
     },
     dataDir,
     keychainService: 'PayDesk-e2e',
@@ -87,7 +91,9 @@ export async function startRig(): Promise<Rig> {
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   await page.goto(host.loginUrl);
-  await page.waitForSelector('[data-testid=new-order]');
+  // Orders need an open shift: the first senior is created and a shift opened as a cashier would, in the UI.
+  if (options.shift === false) await waitForConsole(page);
+  else await setupShift(page);
 
   return {
     sandbox,

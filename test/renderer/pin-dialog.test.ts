@@ -5,7 +5,6 @@ import {
   lockSecondsLeft,
   PIN_MAX,
   PIN_MIN,
-  pinErrorDetails,
   pinReducer,
   pinToSend,
   type PinEvent,
@@ -115,23 +114,5 @@ describe('senior PIN dialog state machine', () => {
         if (s.phase !== 'entering') expect(s.digits).toBe('');
       }),
     );
-  });
-});
-
-describe('PIN error details', () => {
-  it('reads attempts left and locked-until from error fields or properties', () => {
-    expect(pinErrorDetails({ code: 'pin_wrong', fields: [{ name: 'attemptsLeft', code: '2' }] })).toEqual({
-      attemptsLeft: 2,
-      lockedUntil: null,
-    });
-    expect(pinErrorDetails({ code: 'pin_locked', lockedUntil: '2026-11-23T12:00:00Z' })).toEqual({
-      attemptsLeft: null,
-      lockedUntil: '2026-11-23T12:00:00Z',
-    });
-    expect(pinErrorDetails({ attemptsLeft: -1, lockedUntil: 'soon' })).toEqual({
-      attemptsLeft: null,
-      lockedUntil: null,
-    });
-    expect(pinErrorDetails(null)).toEqual({ attemptsLeft: null, lockedUntil: null });
   });
 });

@@ -8,6 +8,9 @@ import { OrdersScreen } from '../screens/orders/OrdersScreen.tsx';
 import { PaymentScreen } from '../screens/payment/PaymentScreen.tsx';
 import { RefundScreen } from '../screens/refund/RefundScreen.tsx';
 import { SettingsScreen } from '../screens/settings/SettingsScreen.tsx';
+import { ReportScreen } from '../screens/shift/ReportScreen.tsx';
+import { ReportsScreen } from '../screens/shift/ReportsScreen.tsx';
+import { ShiftScreen } from '../screens/shift/ShiftScreen.tsx';
 import { Layout } from './Layout.tsx';
 import { useRoute, type Route } from './router.ts';
 
@@ -20,6 +23,9 @@ const TITLES: Record<Route['name'], MessageKey> = {
   diagnostics: 'title.diagnostics',
   settings: 'title.settings',
   customer: 'title.customer',
+  shift: 'shift.title',
+  reports: 'report.listTitle',
+  report: 'report.listTitle',
 };
 
 export function App() {
@@ -56,5 +62,11 @@ function Screen({ route }: { route: Route }) {
       return <SettingsScreen />;
     case 'customer':
       return null;
+    case 'shift':
+      return <ShiftScreen />;
+    case 'reports':
+      return <ReportsScreen />;
+    case 'report':
+      return <ReportScreen key={route.id} id={route.id} />;
   }
 }

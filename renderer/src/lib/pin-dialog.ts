@@ -129,30 +129,3 @@ export function lockSecondsLeft(state: PinState, now: number): number | null {
   if (state.phase !== 'locked' || state.lockedUntil === null) return null;
   return Math.max(0, Math.ceil((Date.parse(state.lockedUntil) - now) / 1000));
 }
-
-/**
- * The numbers a `pin_wrong` / `pin_locked` error carries: attempts left, locked until. The core sends them as
- * error fields (`{name: 'attemptsLeft', code: '2'}`, `{name: 'lockedUntil', code: '<iso>'}`); a plain property of
- * the same name is read too.
- */
-export function pinErrorDetails(error: unknown): { attemptsLeft: number | null; lockedUntil: string | null } {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
-  const fields = Array.isArray(e.fields) ? (e.fields as { name?: unknown; code?: unknown }[]) : [];
-  const read = (...names: string[]): string | null => {
-    for (const name of names) {
-      const direct = e[name];
-      if (typeof direct === 'string' || typeof direct === 'number') return String(direct);
-      const field = fields.find((f) => f.name === name);
-      if (field && (typeof field.code === 'string' || typeof field.code === 'number'))
-        return String(field.code);
-    }
-    return null;
-  };
-  const attempts = read('attemptsLeft', 'attempts_left');
-  const until = read('lockedUntil', 'locked_until', 'until');
-  const n = attempts === null ? NaN : Number(attempts);
-  return {
-    attemptsLeft: Number.isInteger(n) && n >= 0 ? n : null,
-    lockedUntil: until !== null && !Number.isNaN(Date.parse(until)) ? until : null,
-  };
-}

@@ -1,7 +1,8 @@
 /** The staff form's rules (pure): a name, a role, and a PIN of 4–8 digits typed twice (optional when editing). */
-import { PIN_MAX, PIN_MIN } from './pin-dialog.ts';
+import { PIN_PATTERN } from '../../../shared/contract/shifts.ts';
 
-export type StaffRole = 'cashier' | 'senior';
+export type { StaffRole } from '../../../shared/contract/shifts.ts';
+import type { StaffRole } from '../../../shared/contract/shifts.ts';
 
 export interface StaffFormValues {
   name: string;
@@ -11,8 +12,6 @@ export interface StaffFormValues {
 }
 
 export type StaffFormErrors = Partial<Record<'name' | 'pin' | 'pin2', 'name' | 'pin' | 'pin2'>>;
-
-export const PIN_PATTERN = new RegExp(`^\\d{${PIN_MIN},${PIN_MAX}}$`);
 
 /** `editing`: the PIN may stay empty (unchanged). */
 export function validateStaffForm(v: StaffFormValues, editing: boolean): StaffFormErrors {

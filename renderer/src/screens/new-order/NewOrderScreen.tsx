@@ -22,6 +22,8 @@ import { formatMoney, formatQuantity, vatLabel, vatShort } from '../../lib/forma
 import { OKEI_UNITS, unitByCode } from '../../lib/okei.ts';
 import { useDraft } from '../../state/draft.ts';
 import { useSettings } from '../../state/settings.ts';
+import { useShift } from '../../state/shift.ts';
+import { ShiftRequired } from '../shift/ShiftRequired.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { SelectField, TextField } from '../../ui/Field.tsx';
@@ -35,6 +37,7 @@ export function NewOrderScreen() {
   const lang = useLang((s) => s.lang);
   const d = useDraft();
   const defaultTtl = useSettings((s) => s.settings?.orderTtlMinutes);
+  const noShift = useShift((s) => s.current === null);
   const nameRef = useRef<HTMLInputElement>(null);
   const totals = useMemo(() => totalsOf(d.lines), [d.lines]);
   const entryCheck = useMemo(() => validateEntry(d.entry), [d.entry]);
@@ -88,6 +91,7 @@ export function NewOrderScreen() {
   }));
   const vatEntries = Object.entries(totals.vatByCode) as [VatCode, number][];
 
+  if (noShift) return <ShiftRequired />;
   return (
     <div className="screen new-order" data-testid="new-order">
       <div className="new-order-main">
