@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
-import { chromiumPath, screenshot } from '../helpers/browser.ts';
+import { parse } from 'csv-parse/sync';
+import { axeSerious, chromiumPath, screenshot } from '../helpers/browser.ts';
 import { addStaff, CASHIER, createFirstSenior, enterPin, openShift, SENIOR } from '../helpers/shift-ui.ts';
 import { startRig, type Rig } from './harness.ts';
 
@@ -78,12 +79,13 @@ async function addLine(page: Page, line: LineIn): Promise<void> {
   await page.getByTestId('add-item').click();
 }
 
-/** Creates an order on the new-order screen; answers its id (from the payment screen). */
-async function createOrder(page: Page, lines: LineIn[]): Promise<string> {
+/** Creates an order on the new-order screen (optionally with its own expiry); answers its id. */
+async function createOrder(page: Page, lines: LineIn[], ttlMinutes?: number): Promise<string> {
   await page.keyboard.press('F2');
   await page.getByTestId('new-order').waitFor(WAIT);
   for (const l of lines) await addLine(page, l);
   await expect.poll(() => page.getByTestId('basket-line').count()).toBe(lines.length);
+  if (ttlMinutes !== undefined) await page.getByTestId('order-ttl').fill(String(ttlMinutes));
   await page.getByTestId('create-order').click();
   const screen = page.locator('[data-testid=payment-screen][data-order-id]');
   await screen.waitFor(WAIT);
@@ -98,27 +100,12 @@ async function saved(download: Download): Promise<Buffer> {
   return readFileSync(path);
 }
 
-/** A CSV line → cells (quoted cells may hold `;` `,` and doubled quotes). */
-function csvCells(line: string, sep: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === sep) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
+/** No serious or critical accessibility violation on the screen, then a photograph of it. */
+async function scan(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(200);
+  const violations = await axeSerious(page);
+  expect(violations, `${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+  await screenshot(page, name);
 }
 
 describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked against the gateway', () => {
@@ -149,14 +136,16 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       // Without a shift there is no basket: a call to action instead.
       await page.getByTestId('shift-required').waitFor(WAIT);
       expect(await page.getByTestId('new-order').count()).toBe(0);
+      await scan(page, '30-shift-required');
       await createFirstSenior(page, SENIOR);
       await addStaff(page, CASHIER, SENIOR);
       const rows = page.getByTestId('staff-row');
       await expect.poll(() => rows.count()).toBe(2);
       // Nothing typed as a PIN is left on the page.
       expect(await page.getByTestId('pin-input').count()).toBe(0);
-      expect(await page.content()).not.toContain(SENIOR.pin);
-      expect(await page.content()).not.toContain(CASHIER.pin);
+      const html = await page.locator('#root').evaluate((el) => el.outerHTML);
+      expect(html.includes(SENIOR.pin), 'senior PIN on the page').toBe(false);
+      expect(html.includes(CASHIER.pin), 'cashier PIN on the page').toBe(false);
     },
     STEP_MS,
   );
@@ -164,6 +153,9 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
   it(
     'opens the shift as the cashier; the header shows who, which shift and since when',
     async () => {
+      await page.keyboard.press('F6');
+      await page.getByTestId('shift-open').waitFor(WAIT);
+      await scan(page, '31-shift-open');
       await openShift(page, CASHIER);
       const chip = page.locator('[data-testid=shift-status][data-state=open]');
       expect(await chip.textContent()).toContain(CASHIER.name);
@@ -173,45 +165,54 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
     STEP_MS,
   );
 
-  it(
-    'takes orders: paid, declined (still waiting), expired, paid after expiry, canceled',
-    async () => {
-      ids.paid = await createOrder(page, [
-        { name: 'Капучино', price: '249', qty: '2', vat: 'RUS_VAT22' },
-        { name: 'Круассан', price: '189,50', qty: '1', vat: 'RUS_VAT10' },
-      ]);
-      await rig.control('POST', `/sandbox/orders/${ids.paid}/pay`);
-      await page.locator('[data-testid=order-status][data-status=completed]').waitFor(WAIT);
+  it('takes orders: paid, declined (still waiting), expired, paid after its deadline, canceled', async () => {
+    // A one-minute order that really runs out (the gateway's own timer), to be paid late at the end.
+    ids.late = await createOrder(
+      page,
+      [{ name: 'Зёрна, Эфиопия', price: '1450', qty: '0,25', vat: 'RUS_VAT22' }],
+      1,
+    );
 
-      ids.refunded = await createOrder(page, [
-        { name: 'Чай улун', price: '320', qty: '1', vat: 'RUS_VAT22' },
-        { name: 'Открытка', price: '99,90', qty: '3', vat: 'VATNONE' },
-      ]);
-      await rig.control('POST', `/sandbox/orders/${ids.refunded}/pay`);
-      await page.locator('[data-testid=order-status][data-status=completed]').waitFor(WAIT);
+    ids.paid = await createOrder(page, [
+      { name: 'Капучино', price: '249', qty: '2', vat: 'RUS_VAT22' },
+      { name: 'Круассан', price: '189,50', qty: '1', vat: 'RUS_VAT10' },
+    ]);
+    await rig.control('POST', `/sandbox/orders/${ids.paid}/pay`);
+    await page.locator('[data-testid=order-status][data-status=completed]').waitFor(WAIT);
 
-      ids.declined = await createOrder(page, [{ name: 'Вода', price: '90', qty: '1', vat: 'RUS_VAT22' }]);
-      await rig.control('POST', `/sandbox/orders/${ids.declined}/decline`);
+    ids.refunded = await createOrder(page, [
+      { name: 'Чай улун', price: '320', qty: '1', vat: 'RUS_VAT22' },
+      { name: 'Открытка', price: '99,90', qty: '3', vat: 'VATNONE' },
+    ]);
+    await rig.control('POST', `/sandbox/orders/${ids.refunded}/pay`);
+    await page.locator('[data-testid=order-status][data-status=completed]').waitFor(WAIT);
 
-      ids.expired = await createOrder(page, [{ name: 'Пирог', price: '450', qty: '1', vat: 'RUS_VAT10' }]);
-      await rig.control('POST', `/sandbox/orders/${ids.expired}/expire`);
-      await page.locator('[data-testid=order-status][data-status=expired]').waitFor(WAIT);
+    ids.declined = await createOrder(page, [{ name: 'Вода', price: '90', qty: '1', vat: 'RUS_VAT22' }]);
+    await rig.control('POST', `/sandbox/orders/${ids.declined}/decline`);
 
-      ids.late = await createOrder(page, [
-        { name: 'Зёрна, Эфиопия', price: '1450', qty: '0,25', vat: 'RUS_VAT22' },
-      ]);
-      await rig.control('POST', `/sandbox/orders/${ids.late}/expire`);
-      await page.locator('[data-testid=order-status][data-status=expired]').waitFor(WAIT);
-      await rig.control('POST', `/sandbox/orders/${ids.late}/pay`, { late: true });
-      await page.locator('[data-testid=order-status][data-status=completed]').waitFor(WAIT);
+    ids.expired = await createOrder(page, [{ name: 'Пирог', price: '450', qty: '1', vat: 'RUS_VAT10' }]);
+    await rig.control('POST', `/sandbox/orders/${ids.expired}/expire`);
+    await page.locator('[data-testid=order-status][data-status=expired]').waitFor(WAIT);
 
-      ids.canceled = await createOrder(page, [{ name: 'Сэндвич', price: '275', qty: '1', vat: 'RUS_VAT10' }]);
-      await page.getByTestId('cancel-order').click();
-      await page.getByTestId('cancel-dialog-confirm').click();
-      await page.locator('[data-testid=order-status][data-status=canceled]').waitFor(WAIT);
-    },
-    STEP_MS,
-  );
+    ids.canceled = await createOrder(page, [{ name: 'Сэндвич', price: '275', qty: '1', vat: 'RUS_VAT10' }]);
+    await page.getByTestId('cancel-order').click();
+    await page.getByTestId('cancel-dialog-confirm').click();
+    await page.locator('[data-testid=order-status][data-status=canceled]').waitFor(WAIT);
+
+    // The one-minute order's deadline passes at the gateway (its clock, its timer)…
+    const gatewayStatus = async (id: string): Promise<string | undefined> =>
+      ((await rig.control('GET', '/sandbox/state')) as { orders: GatewayOrder[] }).orders.find(
+        (o) => o.id === id,
+      )?.status;
+    await expect.poll(() => gatewayStatus(ids.late), { timeout: 80_000, interval: 500 }).toBe('expired');
+    // …then the customer's payment completes anyway. The gateway's times have whole seconds: pay in a later second
+    // than the deadline's, so that the payment is visibly late.
+    await new Promise((r) => setTimeout(r, 1_100));
+    await rig.control('POST', `/sandbox/orders/${ids.late}/pay`, { late: true });
+    await expect
+      .poll(async () => (await rig.invoke('orders.get', { id: ids.late })).status, WAIT)
+      .toBe('completed');
+  }, 150_000);
 
   it(
     'a refund takes the senior PIN: a wrong one shows the attempts left, the right one refunds',
@@ -233,7 +234,7 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       await status.waitFor(WAIT);
       expect(await status.textContent()).toMatch(/\d/);
       expect(await dialog.getByTestId('pin-input').inputValue()).toBe('');
-      await screenshot(page, '30-shift-pin-wrong');
+      await scan(page, '32-shift-pin-wrong');
       await enterPin(page, SENIOR.pin);
       await page.getByTestId('refund-result').waitFor(WAIT);
       await page.locator('[data-testid=pin-dialog][open]').waitFor({ state: 'detached', ...WAIT });
@@ -256,7 +257,7 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       await page
         .locator('[data-testid=report-verification][data-verified=true]')
         .waitFor({ timeout: 30_000 });
-      await screenshot(page, '31-shift-report');
+      await scan(page, '34-shift-report');
 
       const state = (await rig.control('GET', '/sandbox/state')) as {
         orders: GatewayOrder[];
@@ -276,8 +277,11 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       expect(want.late).toEqual([ids.late]);
       expect(want.refundCount).toBe(1);
 
-      expect(await num(page, '[data-testid=report-total]')).toBe(want.paid);
-      expect(await num(page, '[data-testid=report-net]')).toBe(want.net);
+      // The report's total is what the shift took: paid minus refunded.
+      expect(await num(page, '[data-testid=report-total]')).toBe(want.net);
+      expect(await num(page, '[data-testid=report-paid]')).toBe(want.paid);
+      expect(await num(page, '[data-testid=report-paid]', 'data-count')).toBe(want.paidCount);
+      expect(await num(page, '[data-testid=report-orders]', 'data-count')).toBe(orders.length);
       for (const [status, s] of Object.entries(want.byStatus)) {
         const row = `[data-testid=report-status-row][data-status=${status}]`;
         expect(await num(page, row, 'data-count'), status).toBe(s.count);
@@ -301,22 +305,20 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
         page.getByTestId('report-export-csv').click(),
       ]);
       expect(csvDownload.suggestedFilename()).toMatch(/\.csv$/);
-      const csv = (await saved(csvDownload)).toString('utf8').replace(/^\uFEFF/, '');
-      const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
-      const sep = (lines[0]!.match(/[;,]/) ?? [';'])[0]!;
-      const cells = lines.map((l) => csvCells(l, sep));
-      const amounts = (x: number): string[] => [(x / 100).toFixed(2), (x / 100).toFixed(2).replace('.', ',')];
-      const hasRow = (label: RegExp, kopecks: number): boolean =>
-        cells.some(
-          (c) => c.some((cell) => label.test(cell)) && c.some((cell) => amounts(kopecks).includes(cell)),
-        );
-      expect(hasRow(/completed|оплач/i, want.paid), csv).toBe(true);
+      const csv = (await saved(csvDownload)).toString('utf8');
+      // section;item;count;amount;vat;detail — amounts in roubles with a decimal comma (the core's CSV format).
+      const rows = parse(csv, { bom: true, delimiter: ';', relax_column_count: true }) as string[][];
+      const rub = (k: number): string => `${Math.floor(k / 100)},${String(k % 100).padStart(2, '0')}`;
+      const cell = (section: string, item: string) => rows.find((r) => r[0] === section && r[1] === item);
+      expect(cell('totals', 'paid')?.[3], csv).toBe(rub(want.paid));
+      expect(cell('totals', 'refunded')?.[3], csv).toBe(rub(want.refunded));
+      expect(cell('totals', 'net')?.[3], csv).toBe(rub(want.net));
+      for (const [status, x] of Object.entries(want.byStatus))
+        expect(cell('orders', status)?.slice(2, 4), csv).toEqual([String(x.count), rub(x.amount)]);
       for (const [vat, v] of Object.entries(want.byVat))
-        expect(
-          cells.some((c) => c.includes(vat) && c.some((cell) => amounts(v.amount).includes(cell))),
-          `${vat}\n${csv}`,
-        ).toBe(true);
-      expect(hasRow(/refund|возврат/i, want.refunded), csv).toBe(true);
+        expect(cell('sales_by_vat', vat)?.slice(3, 5), csv).toEqual([rub(v.amount), rub(v.vatAmount)]);
+      expect(cell('paid_after_expiry', 'total')?.[2], csv).toBe(String(want.late.length));
+      expect(cell('shift', 'verification')?.[5], csv).toBe('verified');
 
       // PDF: a real PDF document.
       const [pdfDownload] = await Promise.all([

@@ -1,5 +1,4 @@
 /** The header's shift chip: who is on shift, which shift, since when — or a call to open one. Links to `#/shift`. */
-import { useEffect } from 'react';
 import { useT } from '../i18n/index.ts';
 import { formatTime } from '../lib/format.ts';
 import { useShift } from '../state/shift.ts';
@@ -9,9 +8,6 @@ import '../ui/shift.css';
 export function ShiftStatus() {
   const t = useT();
   const current = useShift((s) => s.current);
-  useEffect(() => {
-    if (useShift.getState().current === undefined) void useShift.getState().load();
-  }, []);
   if (current === undefined) return null;
   if (current === null)
     return (
@@ -32,7 +28,7 @@ export function ShiftStatus() {
       data-testid="shift-status"
       data-state="open"
       data-shift-id={current.id}
-      aria-label={t('shift.chipLabel', { n: current.number, name: current.cashierName, time })}
+      title={t('shift.chipLabel', { n: current.number, name: current.cashierName, time })}
     >
       <span className="shift-chip-name">{current.cashierName}</span>
       <span className="shift-chip-sub">{t('shift.chipNumber', { n: current.number })}</span>

@@ -8,6 +8,7 @@ import { useCurrent } from './current.ts';
 import { useLog } from './log.ts';
 import { useOrders } from './orders.ts';
 import { useSettings } from './settings.ts';
+import { useShift } from './shift.ts';
 
 let started = false;
 
@@ -15,6 +16,7 @@ export async function resync(): Promise<void> {
   const tasks: Promise<unknown>[] = [
     bridge.invoke('connection.get', {}).then((v) => useConnection.getState().setView(v)),
     useSettings.getState().load(),
+    useShift.getState().load(),
   ];
   const current = useCurrent.getState().currentId;
   if (current)

@@ -37,7 +37,9 @@ export function NewOrderScreen() {
   const lang = useLang((s) => s.lang);
   const d = useDraft();
   const defaultTtl = useSettings((s) => s.settings?.orderTtlMinutes);
-  const noShift = useShift((s) => s.current === null);
+  // The basket waits for a shift only where the shop requires one (the default).
+  const requireShift = useSettings((s) => s.settings?.pinPolicy.requireShift ?? true);
+  const noShift = useShift((s) => s.current === null) && requireShift;
   const nameRef = useRef<HTMLInputElement>(null);
   const totals = useMemo(() => totalsOf(d.lines), [d.lines]);
   const entryCheck = useMemo(() => validateEntry(d.entry), [d.entry]);
