@@ -6,7 +6,12 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_SENIOR_PIN_FOR, GUARDABLE_METHODS, type PinPolicy } from '../../shared/contract/shifts.ts';
+import {
+  DEFAULT_SENIOR_PIN_FOR,
+  GUARDABLE_METHODS,
+  type GuardableMethod,
+  type PinPolicy,
+} from '../../shared/contract/shifts.ts';
 import { MAX_PIN_ATTEMPTS } from './shifts/pin.ts';
 
 export const DEFAULT_API_URL = 'https://api.invoicebox.ru';
@@ -30,7 +35,13 @@ export const savedSettingsSchema = z.object({
   pinPolicy: z
     .object({
       requireShift: z.boolean().default(true),
-      seniorPinFor: z.array(z.enum(GUARDABLE_METHODS)).default([...DEFAULT_SENIOR_PIN_FOR]),
+      // Names this version does not know (a file from a newer PayDesk) are dropped, not a reason to refuse to start.
+      seniorPinFor: z
+        .array(z.string())
+        .default([...DEFAULT_SENIOR_PIN_FOR])
+        .transform((names) =>
+          names.filter((n): n is GuardableMethod => (GUARDABLE_METHODS as readonly string[]).includes(n)),
+        ),
     })
     .default({ requireShift: true, seniorPinFor: [...DEFAULT_SENIOR_PIN_FOR] }),
 });

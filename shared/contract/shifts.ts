@@ -225,6 +225,7 @@ export const shiftsContract = {
     input: z.strictObject({ shiftId: id.optional(), verify: z.boolean().default(true) }),
     output: shiftReportSchema,
   },
+  /** Newest first; `before`: a shift number, for the next page (shifts numbered below it). */
   'shift.list': {
     input: z.strictObject({
       limit: z.number().int().min(1).max(200).default(50),

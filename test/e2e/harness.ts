@@ -54,11 +54,17 @@ export interface Rig {
 }
 
 export interface RigOptions {
-  /** Create the first senior and open a shift through the UI (default), or leave the console at its first run. */
+  /** Whether selling needs a cashier's shift: the real default (true); false turns the requirement off. */
+  requireShift?: boolean;
+  /**
+   * With a shift required: create the first senior and open a shift through the UI, as a cashier would (default),
+   * or (false) leave the console at its first run.
+   */
   shift?: boolean;
 }
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  const requireShift = options.requireShift ?? true;
   ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-e2e-'));
   const sandbox = await startSandbox({ rateLimit: { requests: 100_000, windowMs: 30_000 } });
@@ -69,6 +75,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       PAYDESK_TOKEN: DEMO_TOKEN,
       PAYDESK_MERCHANT_ID: DEMO_MERCHANT,
       PAYDESK_DATA_DIR: dataDir,
+      ...(requireShift ? {} : { PAYDESK_REQUIRE_SHIFT: '0' }),
     },
     dataDir,
     keychainService: 'PayDesk-e2e',
@@ -92,7 +99,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const page = await context.newPage();
   await page.goto(host.loginUrl);
   // Orders need an open shift: the first senior is created and a shift opened as a cashier would, in the UI.
-  if (options.shift === false) await waitForConsole(page);
+  if (!requireShift || options.shift === false) await waitForConsole(page);
   else await setupShift(page);
 
   return {

@@ -26,13 +26,14 @@ export function createGuard(deps: { store: Store; staff: StaffService; policy: (
     async admit(method, input) {
       const { approval, rest } = splitApproval(input);
       const need = requirementFor(method, rest, deps.policy(), deps.staff.seniorsExist());
+      // The shift first: a call that would be refused anyway spends none of a senior's PIN attempts.
+      const shift = deps.store.shifts.openShift();
+      if (need.shift && !shift) throw shiftRequired();
       let approvedBy: string | null = null;
       if (need.senior) {
         if (!approval) throw pinRequired(method);
         approvedBy = (await deps.staff.approve(approval)).id;
       }
-      const shift = deps.store.shifts.openShift();
-      if (need.shift && !shift) throw shiftRequired();
       const stamp: ActionStamp | null =
         NEEDS_SHIFT.has(method) || approvedBy !== null
           ? { shiftId: shift?.id ?? null, staffId: shift?.staffId ?? null, approvedBy }

@@ -10,13 +10,13 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { ShiftReport, Tally } from '../../../shared/contract/shifts.ts';
 import { formatKopecks } from '../../../shared/domain/money.ts';
 
-const require = createRequire(import.meta.url);
+const packages = createRequire(import.meta.url);
 let fontCache: { regular: Uint8Array; bold: Uint8Array } | null = null;
 
 function fonts(): { regular: Uint8Array; bold: Uint8Array } {
   fontCache ??= {
-    regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
-    bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
+    regular: readFileSync(packages.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+    bold: readFileSync(packages.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
   };
   return fontCache;
 }

@@ -5,7 +5,8 @@
  *    `requireShift` is on (the default), and stamped with the shift and its cashier;
  *  - seniorPinFor (settings, GUARDABLE_METHODS): needs a senior's approval when the shop turned it on;
  *  - ALWAYS_SENIOR: staff changes — always a senior's, once a senior exists.
- * Nothing needs a PIN before the first senior exists (a fresh install: nobody could give one).
+ * Nothing needs a PIN before the first senior exists (a fresh install: nobody could give one). A settings change of
+ * the display language alone is never guarded.
  */
 import type { MethodName } from '../../../shared/contract/contract.ts';
 import type { GuardableMethod, PinPolicy } from '../../../shared/contract/shifts.ts';
@@ -40,10 +41,22 @@ export function requirementFor(
   let senior = false;
   if (seniorsExist) {
     if (ALWAYS_SENIOR.has(method)) senior = true;
-    else if (guardable.has(method) && policy.seniorPinFor.includes(method as GuardableMethod)) senior = true;
-    else if (method === 'settings.update' && hasPolicyPatch(input)) senior = true;
+    else if (method === 'settings.update') {
+      // The display language is the cashier's own business; anything else follows the policy, and the policy itself
+      // always needs a senior.
+      if (hasPolicyPatch(input)) senior = true;
+      else if (policy.seniorPinFor.includes('settings.update')) senior = !onlyLanguage(input);
+    } else if (guardable.has(method) && policy.seniorPinFor.includes(method as GuardableMethod))
+      senior = true;
   }
   return { shift, senior };
+}
+
+const UNGUARDED_SETTINGS: ReadonlySet<string> = new Set(['language']);
+
+function onlyLanguage(input: unknown): boolean {
+  if (typeof input !== 'object' || input === null) return false;
+  return Object.keys(input).every((k) => UNGUARDED_SETTINGS.has(k));
 }
 
 function hasPolicyPatch(input: unknown): boolean {
