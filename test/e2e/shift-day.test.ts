@@ -348,4 +348,59 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
     },
     STEP_MS,
   );
+
+  it(
+    'the senior changes the cashier’s PIN, then deactivates them: they can no longer open a shift',
+    async () => {
+      await page.keyboard.press('F9');
+      const section = page.getByTestId('staff-section');
+      const cashierRow = section.locator('[data-testid=staff-row]', { hasText: CASHIER.name });
+      await cashierRow.getByTestId('staff-edit').click();
+      const form = section.getByTestId('staff-form');
+      await form.getByTestId('staff-pin').fill('4826');
+      await form.getByTestId('staff-pin2').fill('4826');
+      await form.getByTestId('staff-save').click();
+      await enterPin(page, SENIOR.pin, SENIOR.name);
+      await form.waitFor({ state: 'detached', ...WAIT });
+
+      await cashierRow.getByTestId('staff-deactivate').click();
+      await page.getByTestId('staff-remove-dialog-confirm').click();
+      await enterPin(page, SENIOR.pin, SENIOR.name);
+      await expect.poll(() => cashierRow.getByTestId('staff-edit').count(), WAIT).toBe(0);
+      const staff = await rig.invoke('staff.list', {});
+      expect(staff.find((x) => x.name === CASHIER.name)?.active).toBe(false);
+
+      // The confirmation closes just after the list updates; a modal open swallows the screen's shortcuts.
+      await expect.poll(() => page.locator('dialog[open]').count(), WAIT).toBe(0);
+      await page.keyboard.press('F6');
+      const options = page.getByTestId('shift-open').locator('[data-testid=open-shift-staff] option');
+      await expect
+        .poll(() => options.allTextContents(), WAIT)
+        .toEqual([expect.stringContaining(SENIOR.name)]);
+    },
+    STEP_MS,
+  );
+
+  it(
+    'too many wrong PINs lock PIN entry, and the dialog says until when',
+    async () => {
+      const { pinPolicy } = await rig.invoke('settings.get', {});
+      await page.getByTestId('open-shift').click();
+      const dialog = page.locator('[data-testid=pin-dialog][open]');
+      const locked = dialog.locator('[data-testid=pin-status][data-error=pin_locked]');
+      for (let i = 0; i < pinPolicy.maxAttempts + 1 && (await locked.count()) === 0; i++) {
+        await enterPin(page, '0000');
+        await dialog.locator('[data-testid=pin-status][data-error^=pin_]').waitFor(WAIT);
+        await expect.poll(() => dialog.getAttribute('data-phase'), WAIT).not.toBe('checking');
+      }
+      await locked.waitFor(WAIT);
+      expect(await locked.textContent()).toMatch(/\d{2}:\d{2}/);
+      expect(await dialog.getByTestId('pin-input').isDisabled()).toBe(true);
+      await scan(page, '33-shift-pin-locked');
+      await page.keyboard.press('Escape');
+      await page.locator('[data-testid=pin-dialog][open]').waitFor({ state: 'detached', ...WAIT });
+      expect((await rig.invoke('shift.current', {})) ?? null).toBeNull();
+    },
+    STEP_MS,
+  );
 });
