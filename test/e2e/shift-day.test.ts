@@ -370,6 +370,16 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       const staff = await rig.invoke('staff.list', {});
       expect(staff.find((x) => x.name === CASHIER.name)?.active).toBe(false);
 
+      // The shop also wants a senior to approve cancellations: the policy itself takes the senior's PIN.
+      const policy = page.getByTestId('pin-policy');
+      await policy.getByTestId('policy-orders.cancel').check();
+      await policy.getByTestId('policy-save').click();
+      await enterPin(page, SENIOR.pin, SENIOR.name);
+      await expect
+        .poll(async () => (await rig.invoke('settings.get', {})).pinPolicy.seniorPinFor, WAIT)
+        .toContain('orders.cancel');
+      await scan(page, '35-settings-staff');
+
       // The confirmation closes just after the list updates; a modal open swallows the screen's shortcuts.
       await expect.poll(() => page.locator('dialog[open]').count(), WAIT).toBe(0);
       await page.keyboard.press('F6');

@@ -13,6 +13,7 @@ import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { SelectField, TextField } from '../../ui/Field.tsx';
 import { useFlash, useHotkeys } from '../../ui/hooks.ts';
+import { PinPolicySection } from './PinPolicySection.tsx';
 import { StaffSection } from './StaffSection.tsx';
 
 type Form = Omit<SettingsView, 'fromEnv' | 'orderTtlMinutes'> & { orderTtlMinutes: string };
@@ -310,6 +311,7 @@ export function SettingsScreen() {
         </div>
       </form>
       <StaffSection />
+      <PinPolicySection />
     </div>
   );
 }
