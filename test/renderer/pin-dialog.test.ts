@@ -1,10 +1,16 @@
 import fc from 'fast-check';
+import {
+  PIN_PATTERN as CONTRACT_PIN_PATTERN,
+  pinErrorDetails as contractPinErrorDetails,
+} from '../../shared/contract/shifts.ts';
 import { describe, expect, it } from 'vitest';
 import {
   closedPin,
   lockSecondsLeft,
   PIN_MAX,
   PIN_MIN,
+  PIN_PATTERN,
+  pinErrorDetails,
   pinReducer,
   pinToSend,
   type PinEvent,
@@ -114,5 +120,26 @@ describe('senior PIN dialog state machine', () => {
         if (s.phase !== 'entering') expect(s.digits).toBe('');
       }),
     );
+  });
+});
+
+describe('the renderer reads PINs and PIN errors as the contract does', () => {
+  it('same PIN pattern', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9a]{0,10}$/), (pin) => {
+        expect(PIN_PATTERN.test(pin)).toBe(CONTRACT_PIN_PATTERN.test(pin));
+      }),
+    );
+  });
+
+  it('same attempts left and locked-until from the error fields', () => {
+    const samples = [
+      { fields: [{ name: 'attemptsLeft', code: '2' }] },
+      { fields: [{ name: 'lockedUntil', code: '2026-11-23T12:00:00.000Z' }] },
+      { fields: [{ name: 'attemptsLeft', code: 'x' }] },
+      { fields: [] },
+      {},
+    ];
+    for (const e of samples) expect(pinErrorDetails(e)).toEqual(contractPinErrorDetails(e));
   });
 });

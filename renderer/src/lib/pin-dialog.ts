@@ -7,8 +7,10 @@
  * way out (done, cancel, locked) clears it too. Nothing here remembers a PIN after use.
  */
 
+/** 4–8 digits, as the contract's PIN_PATTERN (a test holds them together; the renderer does not load zod for it). */
 export const PIN_MIN = 4;
 export const PIN_MAX = 8;
+export const PIN_PATTERN = new RegExp(`^\\d{${PIN_MIN},${PIN_MAX}}$`);
 
 export type PinPhase = 'closed' | 'entering' | 'checking' | 'locked';
 
@@ -128,4 +130,21 @@ export function pinToSend(state: PinState): string | null {
 export function lockSecondsLeft(state: PinState, now: number): number | null {
   if (state.phase !== 'locked' || state.lockedUntil === null) return null;
   return Math.max(0, Math.ceil((Date.parse(state.lockedUntil) - now) / 1000));
+}
+
+/**
+ * The numbers a `pin_wrong` / `pin_locked` error carries in its `fields` (`attemptsLeft`, `lockedUntil`): the same
+ * reading as the contract's pinErrorDetails (a test holds them together), without importing zod into the renderer.
+ */
+export function pinErrorDetails(error: { fields?: { name: string; code: string }[] | undefined }): {
+  attemptsLeft: number | null;
+  lockedUntil: string | null;
+} {
+  const field = (name: string): string | null => error.fields?.find((f) => f.name === name)?.code ?? null;
+  const left = field('attemptsLeft');
+  const until = field('lockedUntil');
+  return {
+    attemptsLeft: left !== null && /^\d+$/.test(left) ? Number(left) : null,
+    lockedUntil: until !== null && !Number.isNaN(Date.parse(until)) ? until : null,
+  };
 }

@@ -1,8 +1,9 @@
 /** The staff form's rules (pure): a name, a role, and a PIN of 4–8 digits typed twice (optional when editing). */
-import { PIN_PATTERN } from '../../../shared/contract/shifts.ts';
+import { PIN_PATTERN } from './pin-dialog.ts';
 
-export type { StaffRole } from '../../../shared/contract/shifts.ts';
 import type { StaffRole } from '../../../shared/contract/shifts.ts';
+
+export type { StaffRole };
 
 export interface StaffFormValues {
   name: string;

@@ -7,9 +7,9 @@
  * The PIN lives in the dialog's state only while typed, and in the one call that sends it: nothing keeps it.
  */
 import { create } from 'zustand';
-import { pinErrorDetails } from '../../../shared/contract/shifts.ts';
 import {
   closedPin,
+  pinErrorDetails,
   pinReducer,
   pinToSend,
   type PinApprover,
