@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { formatKopecks } from '../../shared/domain/money.ts';
 import { axeSerious, chromiumPath, screenshot } from '../helpers/browser.ts';
 import { addStaff, CASHIER, createFirstSenior, enterPin, openShift, SENIOR } from '../helpers/shift-ui.ts';
 import { startRig, type Rig } from './harness.ts';
@@ -328,7 +330,22 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       expect(pdfDownload.suggestedFilename()).toMatch(/\.pdf$/);
       const pdf = await saved(pdfDownload);
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-      expect(pdf.length).toBeGreaterThan(500);
+      // …whose text carries the same figures as the screen (the gateway's).
+      const doc = await getDocument({
+        data: new Uint8Array(pdf),
+        disableFontFace: true,
+        useSystemFonts: false,
+      }).promise;
+      let text = '';
+      for (let p = 1; p <= doc.numPages; p++) {
+        const content = await (await doc.getPage(p)).getTextContent();
+        text += content.items.map((i) => ('str' in i ? i.str : '')).join(' ') + '\n';
+      }
+      await doc.destroy();
+      const norm = text.replace(/[\s\u00a0]+/g, ' ');
+      expect(norm).toContain(CASHIER.name);
+      expect(norm).toContain(formatKopecks(want.net, 'ru').replace(/\u00a0/g, ' '));
+      expect(norm).toContain(formatKopecks(want.paid, 'ru').replace(/\u00a0/g, ' '));
     },
     STEP_MS,
   );
