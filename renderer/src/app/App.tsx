@@ -25,7 +25,7 @@ const TITLES: Record<Route['name'], MessageKey> = {
   customer: 'title.customer',
   shift: 'shift.title',
   reports: 'report.listTitle',
-  report: 'report.listTitle',
+  report: 'report.screenTitle',
 };
 
 export function App() {

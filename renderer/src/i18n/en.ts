@@ -423,6 +423,7 @@ export const en: Record<MessageKey, string> = {
   'pin.for.closeShift': 'Enter the PIN to close the shift.',
   'report.title': 'Shift #{n} report',
   'report.listTitle': 'Shift reports',
+  'report.screenTitle': 'Shift report',
   'report.listEmpty': 'No closed shifts yet.',
   'report.shift': 'Shift',
   'report.cashier': 'Cashier',

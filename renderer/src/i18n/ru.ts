@@ -420,6 +420,7 @@ export const ru = {
   'pin.for.closeShift': 'Введите PIN-код, чтобы закрыть смену.',
   'report.title': 'Отчёт смены № {n}',
   'report.listTitle': 'Отчёты смен',
+  'report.screenTitle': 'Отчёт смены',
   'report.listEmpty': 'Закрытых смен пока нет.',
   'report.shift': 'Смена',
   'report.cashier': 'Кассир',
