@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { computeBasket } from '../../shared/domain/basket.ts';
 import type { VatCode } from '../../shared/domain/vat.ts';
 import { axeSerious, chromiumPath, readQr, screenshot, type AxeViolation } from '../helpers/browser.ts';
+import { enterPin, SENIOR } from '../helpers/shift-ui.ts';
 import { DEMO_TOKEN, startRig, type Rig } from './harness.ts';
 
 const STEP_MS = 90_000;
@@ -318,6 +319,9 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       await page.getByTestId('refund-submit').click();
       await page.getByTestId('refund-dialog').waitFor();
       await page.getByTestId('refund-dialog-confirm').dblclick();
+      // Refunds take a senior's PIN when the console is set to ask (the default): the senior of the rig approves.
+      await page.locator('[data-testid=refund-result], [data-testid=pin-dialog][open]').first().waitFor(WAIT);
+      if (await page.locator('[data-testid=pin-dialog][open]').count()) await enterPin(page, SENIOR.pin);
       await page.getByTestId('refund-result').waitFor(WAIT);
       await page.waitForTimeout(500);
       const detail = await rig.invoke('orders.get', { id: ids.paid! });

@@ -26,6 +26,7 @@ import {
   type AxeViolation,
 } from '../helpers/browser.ts';
 import { RENDERER_DIR } from './harness.ts';
+import { SENIOR, enterPin, setupShift } from '../helpers/shift-ui.ts';
 
 const STEP_MS = 90_000;
 const WAIT = { timeout: 20_000 };
@@ -154,6 +155,8 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
     context.setDefaultTimeout(20_000);
     page = await context.newPage();
     await page.goto(host.loginUrl);
+    // Invoices are issued inside a cashier's shift, as in a shop (the core refuses them otherwise).
+    await setupShift(page);
     await page.waitForSelector('[data-testid=new-order]');
     await page.evaluate('window.__noReload = true');
   }, STEP_MS);
@@ -494,6 +497,8 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
       const bad = 'short token!';
       await page.getByTestId('wellpay-token-input').fill(bad);
       await page.getByTestId('wellpay-token-save').click();
+      // Changing a gateway's token is a senior's decision (the default PIN policy).
+      await enterPin(page, SENIOR.pin);
       await card.locator('[data-testid=error-notice][data-code=token_format]').waitFor(WAIT);
       // In WellPay's words, not Invoicebox's.
       expect(await card.getByTestId('error-notice').textContent()).toContain(

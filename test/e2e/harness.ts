@@ -15,6 +15,7 @@ import { startSandbox, type Sandbox } from '../../electron/sandbox/server.ts';
 import { startWebHost, type WebHost } from '../../electron/web/host.ts';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/contract.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { setupShift, waitForConsole } from '../helpers/shift-ui.ts';
 
 export const DEMO_TOKEN = 'b37c4c689295904ed21eee5d9a48d42e';
 export const DEMO_MERCHANT = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
@@ -52,8 +53,18 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-/** `requireShift: true`: the real default (a cashier's shift is needed to sell), for the shifts' browser tests. */
-export async function startRig(options: { requireShift?: boolean } = {}): Promise<Rig> {
+export interface RigOptions {
+  /** Whether selling needs a cashier's shift: the real default (true); false turns the requirement off. */
+  requireShift?: boolean;
+  /**
+   * With a shift required: create the first senior and open a shift through the UI, as a cashier would (default),
+   * or (false) leave the console at its first run.
+   */
+  shift?: boolean;
+}
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  const requireShift = options.requireShift ?? true;
   ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'paydesk-e2e-'));
   const sandbox = await startSandbox({ rateLimit: { requests: 100_000, windowMs: 30_000 } });
@@ -64,8 +75,7 @@ export async function startRig(options: { requireShift?: boolean } = {}): Promis
       PAYDESK_TOKEN: DEMO_TOKEN,
       PAYDESK_MERCHANT_ID: DEMO_MERCHANT,
       PAYDESK_DATA_DIR: dataDir,
-      // Orders without a cashier's shift unless asked for (test/shifts/ covers shifts).
-      ...(options.requireShift ? {} : { PAYDESK_REQUIRE_SHIFT: '0' }),
+      ...(requireShift ? {} : { PAYDESK_REQUIRE_SHIFT: '0' }),
     },
     dataDir,
     keychainService: 'PayDesk-e2e',
@@ -88,7 +98,9 @@ export async function startRig(options: { requireShift?: boolean } = {}): Promis
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   await page.goto(host.loginUrl);
-  await page.waitForSelector('[data-testid=new-order]');
+  // Orders need an open shift: the first senior is created and a shift opened as a cashier would, in the UI.
+  if (!requireShift || options.shift === false) await waitForConsole(page);
+  else await setupShift(page);
 
   return {
     sandbox,

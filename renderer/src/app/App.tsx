@@ -23,6 +23,10 @@ const CustomerDisplay = lazyScreen(
   'CustomerDisplay',
 );
 
+const ShiftScreen = lazyScreen(() => import('../screens/shift/ShiftScreen.tsx'), 'ShiftScreen');
+const ReportScreen = lazyScreen(() => import('../screens/shift/ReportScreen.tsx'), 'ReportScreen');
+const ReportsScreen = lazyScreen(() => import('../screens/shift/ReportsScreen.tsx'), 'ReportsScreen');
+
 const TITLES: Record<Route['name'], MessageKey> = {
   new: 'title.new',
   pay: 'title.pay',
@@ -32,6 +36,9 @@ const TITLES: Record<Route['name'], MessageKey> = {
   diagnostics: 'title.diagnostics',
   settings: 'title.settings',
   customer: 'title.customer',
+  shift: 'shift.title',
+  reports: 'report.listTitle',
+  report: 'report.screenTitle',
 };
 
 export function App() {
@@ -78,5 +85,11 @@ function Screen({ route }: { route: Route }) {
       return <SettingsScreen />;
     case 'customer':
       return null;
+    case 'shift':
+      return <ShiftScreen />;
+    case 'reports':
+      return <ReportsScreen />;
+    case 'report':
+      return <ReportScreen key={route.id} id={route.id} />;
   }
 }

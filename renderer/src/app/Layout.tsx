@@ -8,6 +8,8 @@ import { useHotkeys } from '../ui/hooks.ts';
 import { reasonText } from '../ui/errors.ts';
 import { Icon, type IconName } from '../ui/Icon.tsx';
 import { ProviderStates } from './ProviderStates.tsx';
+import { PinDialog } from '../ui/PinDialog.tsx';
+import { ShiftStatus } from './ShiftStatus.tsx';
 import { navigate, routeHref, type Route } from './router.ts';
 
 interface NavItem {
@@ -53,6 +55,13 @@ export function Layout({ route, title, children }: { route: Route; title: string
       match: ['orders', 'order', 'refund'],
     },
     {
+      route: { name: 'shift' },
+      label: 'shift.nav',
+      key: 'F6',
+      icon: 'clock',
+      match: ['shift', 'reports', 'report'],
+    },
+    {
       route: { name: 'diagnostics' },
       label: 'nav.diagnostics',
       key: 'F8',
@@ -67,6 +76,7 @@ export function Layout({ route, title, children }: { route: Route; title: string
       F2: () => navigate({ name: 'new' }),
       F3: () => currentId && navigate({ name: 'pay', id: currentId }),
       F4: () => navigate({ name: 'orders' }),
+      F6: () => navigate({ name: 'shift' }),
       F8: () => navigate({ name: 'diagnostics' }),
       F9: () => navigate({ name: 'settings' }),
     },
@@ -75,7 +85,8 @@ export function Layout({ route, title, children }: { route: Route; title: string
 
   const switchLang = (next: 'ru' | 'en'): void => {
     useLang.getState().setLang(next);
-    if (settings && settings.language !== next) void update({ language: next }).catch(() => {});
+    if (settings && settings.language !== next)
+      void update({ language: next }, { approve: false }).catch(() => {});
   };
 
   return (
@@ -138,6 +149,7 @@ export function Layout({ route, title, children }: { route: Route; title: string
         <header className="topbar">
           <h1 className="page-title">{title}</h1>
           <div className="topbar-right">
+            <ShiftStatus />
             <ProviderStates />
             <div className="lang-switch" role="group" aria-label={t('settings.language')}>
               {(['ru', 'en'] as const).map((l) => (
@@ -164,6 +176,7 @@ export function Layout({ route, title, children }: { route: Route; title: string
           {children}
         </main>
       </div>
+      <PinDialog />
     </div>
   );
 }

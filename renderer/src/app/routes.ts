@@ -9,7 +9,10 @@ export type Route =
   | { name: 'refund'; id: string }
   | { name: 'diagnostics' }
   | { name: 'settings' }
-  | { name: 'customer' };
+  | { name: 'customer' }
+  | { name: 'shift' }
+  | { name: 'reports' }
+  | { name: 'report'; id: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').split('?')[0] ?? '';
@@ -30,6 +33,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'settings' };
     case 'customer':
       return { name: 'customer' };
+    case 'shift':
+      return { name: 'shift' };
+    case 'reports':
+      return id ? { name: 'report', id } : { name: 'reports' };
     default:
       return { name: 'new' };
   }
@@ -53,5 +60,11 @@ export function routeHref(route: Route): string {
       return '#/settings';
     case 'customer':
       return '#/customer';
+    case 'shift':
+      return '#/shift';
+    case 'reports':
+      return '#/reports';
+    case 'report':
+      return `#/reports/${encodeURIComponent(route.id)}`;
   }
 }

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { MethodInput, MethodOutput } from '../../../shared/contract/contract.ts';
 import { bridge } from '../bridge.ts';
 import { useLang } from '../i18n/index.ts';
+import { withApproval } from './approval.ts';
 
 export type SettingsView = MethodOutput<'settings.get'>;
 export type TokenStatus = MethodOutput<'token.status'>;
@@ -13,7 +14,11 @@ export interface SettingsStore {
   /** WellPay's access token: set / not set, like Invoicebox's (null: unknown, or a core without WellPay). */
   wellpayToken: TokenStatus | null;
   load(): Promise<void>;
-  update(patch: MethodInput<'settings.update'>): Promise<SettingsView>;
+  /**
+   * `approve: false` never opens the PIN dialog (the language switch: a preference not worth a senior's PIN; if the
+   * core asks for one, the choice simply stays on this screen and is not saved).
+   */
+  update(patch: MethodInput<'settings.update'>, options?: { approve?: boolean }): Promise<SettingsView>;
   saveToken(token: string): Promise<TokenStatus>;
   removeToken(): Promise<TokenStatus>;
   saveWellpayToken(token: string): Promise<TokenStatus>;
@@ -33,29 +38,46 @@ export const useSettings = create<SettingsStore>()((set) => ({
     set({ settings, token, wellpayToken });
     useLang.getState().setLang(settings.language);
   },
-  async update(patch) {
-    const settings = await bridge.invoke('settings.update', patch);
+  async update(patch, options = {}) {
+    // A senior's PIN when the core asks for one (pin_required): the PIN dialog, then the same change again.
+    const settings =
+      options.approve === false
+        ? await bridge.invoke('settings.update', patch)
+        : await withApproval('settings', (approval) =>
+            bridge.invoke('settings.update', approval ? { ...patch, approval } : patch),
+          );
     set({ settings });
     useLang.getState().setLang(settings.language);
     return settings;
   },
   async saveToken(token) {
-    const status = await bridge.invoke('token.save', { token });
+    const status = await withApproval('token', (approval) =>
+      bridge.invoke('token.save', approval ? { token, approval } : { token }),
+    );
     set({ token: status });
     return status;
   },
   async removeToken() {
-    const status = await bridge.invoke('token.remove', {});
+    const status = await withApproval('token', (approval) =>
+      bridge.invoke('token.remove', approval ? { approval } : {}),
+    );
     set({ token: status });
     return status;
   },
   async saveWellpayToken(token) {
-    const status = await bridge.invoke('token.save', { token, provider: 'wellpay' });
+    const status = await withApproval('token', (approval) =>
+      bridge.invoke(
+        'token.save',
+        approval ? { token, provider: 'wellpay', approval } : { token, provider: 'wellpay' },
+      ),
+    );
     set({ wellpayToken: status });
     return status;
   },
   async removeWellpayToken() {
-    const status = await bridge.invoke('token.remove', { provider: 'wellpay' });
+    const status = await withApproval('token', (approval) =>
+      bridge.invoke('token.remove', approval ? { provider: 'wellpay', approval } : { provider: 'wellpay' }),
+    );
     set({ wellpayToken: status });
     return status;
   },

@@ -9,6 +9,7 @@ import { useLog } from './log.ts';
 import { useOrders } from './orders.ts';
 import { useProviders } from './providers.ts';
 import { useSettings } from './settings.ts';
+import { useShift } from './shift.ts';
 
 let started = false;
 
@@ -17,6 +18,7 @@ export async function resync(): Promise<void> {
     bridge.invoke('connection.get', {}).then((v) => useConnection.getState().setView(v)),
     useSettings.getState().load(),
     bridge.invoke('providers.list', {}).then((list) => useProviders.getState().setAll(list)),
+    useShift.getState().load(),
   ];
   const current = useCurrent.getState().currentId;
   if (current)

@@ -1,5 +1,5 @@
 /** A few line icons as inline SVG (system fonts lack most symbol glyphs; an icon font would need font-src). */
-export type IconName = 'plus' | 'qr' | 'list' | 'pulse' | 'sliders' | 'monitor';
+export type IconName = 'plus' | 'qr' | 'list' | 'pulse' | 'sliders' | 'monitor' | 'clock';
 
 const PATHS: Record<IconName, string[]> = {
   plus: ['M12 5v14', 'M5 12h14'],
@@ -26,6 +26,7 @@ const PATHS: Record<IconName, string[]> = {
     'M17 16h6',
   ],
   monitor: ['M3 4h18v12H3z', 'M8 20h8', 'M12 16v4'],
+  clock: ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z', 'M12 7v5l3 2'],
 };
 
 export function Icon({ name, size = 20 }: { name: IconName; size?: number }) {

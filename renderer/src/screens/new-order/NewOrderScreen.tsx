@@ -22,6 +22,8 @@ import { formatMoney, formatQuantity, vatLabel, vatShort } from '../../lib/forma
 import { OKEI_UNITS, unitByCode } from '../../lib/okei.ts';
 import { useDraft } from '../../state/draft.ts';
 import { useSettings } from '../../state/settings.ts';
+import { useShift } from '../../state/shift.ts';
+import { ShiftRequired } from '../shift/ShiftRequired.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { SelectField, TextField } from '../../ui/Field.tsx';
@@ -55,6 +57,9 @@ function InvoiceboxOrderForm() {
   const lang = useLang((s) => s.lang);
   const d = useDraft();
   const defaultTtl = useSettings((s) => s.settings?.orderTtlMinutes);
+  // The basket waits for a shift only where the shop requires one (the default).
+  const requireShift = useSettings((s) => s.settings?.pinPolicy.requireShift ?? true);
+  const noShift = useShift((s) => s.current === null) && requireShift;
   const nameRef = useRef<HTMLInputElement>(null);
   const totals = useMemo(() => totalsOf(d.lines), [d.lines]);
   const entryCheck = useMemo(() => validateEntry(d.entry), [d.entry]);
@@ -108,6 +113,7 @@ function InvoiceboxOrderForm() {
   }));
   const vatEntries = Object.entries(totals.vatByCode) as [VatCode, number][];
 
+  if (noShift) return <ShiftRequired />;
   return (
     <div className="new-order" data-testid="invoicebox-form">
       <div className="new-order-main">

@@ -29,6 +29,7 @@ import {
   providerOf,
   rawOf,
 } from '../../lib/providers.ts';
+import { isCancelled, withApproval } from '../../state/approval.ts';
 import { useEffectiveConnection } from '../../state/connection.ts';
 import { useCurrent } from '../../state/current.ts';
 import { useGateway } from '../../state/gateway.ts';
@@ -105,10 +106,15 @@ export function PaymentScreen({ id }: { id: string }) {
     setCanceling(true);
     setActionError(null);
     try {
-      upsert(await bridge.invoke('orders.cancel', { id }));
+      // A senior's PIN where the shop guards cancellations (pin_required → the PIN dialog, the same call again).
+      upsert(
+        await withApproval('cancel', (approval) =>
+          bridge.invoke('orders.cancel', approval ? { id, approval } : { id }),
+        ),
+      );
       setConfirmCancel(false);
     } catch (err) {
-      setActionError(err);
+      if (!isCancelled(err)) setActionError(err);
       setConfirmCancel(false);
     } finally {
       setCanceling(false);

@@ -12,6 +12,7 @@ import { useLang, useT, type MessageKey } from '../../i18n/index.ts';
 import { newRequestKey } from '../../lib/draft.ts';
 import { formatMoney, quantityToInput, vatShort, formatQuantity } from '../../lib/format.ts';
 import { planRefund, planSignature, type RefundSelection } from '../../lib/refund.ts';
+import { isCancelled, withApproval } from '../../state/approval.ts';
 import { useOrders } from '../../state/orders.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/Dialog.tsx';
@@ -98,11 +99,11 @@ export function RefundScreen({ id }: { id: string }) {
     setSending(true);
     setSendError(null);
     try {
-      const created = await bridge.invoke('refunds.create', {
-        orderId: id,
-        lines: plan.lines,
-        requestKey: keyRef.current.key,
-      });
+      const input = { orderId: id, lines: plan.lines, requestKey: keyRef.current.key };
+      // A senior approves refunds by PIN when the core asks (pin_required): same request, same key, plus approval.
+      const created = await withApproval('refund', (approval) =>
+        bridge.invoke('refunds.create', approval ? { ...input, approval } : input),
+      );
       setRefund(created);
       setConfirming(false);
       void bridge
@@ -110,7 +111,7 @@ export function RefundScreen({ id }: { id: string }) {
         .then(upsert)
         .catch(() => {});
     } catch (err) {
-      setSendError(err);
+      if (!isCancelled(err)) setSendError(err);
       setConfirming(false);
     } finally {
       setSending(false);

@@ -7,12 +7,15 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { MethodInput } from '../../../../shared/contract/contract.ts';
 import { back } from '../../app/router.ts';
 import { useT, type MessageKey } from '../../i18n/index.ts';
+import { isCancelled } from '../../state/approval.ts';
 import { useSettings, type SettingsView } from '../../state/settings.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { SelectField, TextField } from '../../ui/Field.tsx';
 import { useFlash, useHotkeys } from '../../ui/hooks.ts';
 import { WellpayTokenCard } from './WellpayTokenCard.tsx';
+import { PinPolicySection } from './PinPolicySection.tsx';
+import { StaffSection } from './StaffSection.tsx';
 
 type Form = Omit<SettingsView, 'fromEnv' | 'orderTtlMinutes'> & { orderTtlMinutes: string };
 
@@ -112,7 +115,7 @@ export function SettingsScreen() {
       setForm(toForm(next));
       flashSaved();
     } catch (err) {
-      setError(err);
+      if (!isCancelled(err)) setError(err);
     } finally {
       setSaving(false);
     }
@@ -128,7 +131,7 @@ export function SettingsScreen() {
       setTokenValue('');
       flashToken();
     } catch (err) {
-      setTokenError(err);
+      if (!isCancelled(err)) setTokenError(err);
     } finally {
       setTokenBusy(false);
     }
@@ -139,7 +142,7 @@ export function SettingsScreen() {
     try {
       await useSettings.getState().removeToken();
     } catch (err) {
-      setTokenError(err);
+      if (!isCancelled(err)) setTokenError(err);
     } finally {
       setTokenBusy(false);
     }
@@ -312,6 +315,8 @@ export function SettingsScreen() {
 
         <WellpayTokenCard />
       </div>
+      <StaffSection />
+      <PinPolicySection />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { TextField } from '../../ui/Field.tsx';
 import { errorInfo } from '../../ui/errors.ts';
 import { useFlash } from '../../ui/hooks.ts';
 import '../../ui/providers.css';
+import { isCancelled } from '../../state/approval.ts';
 
 /** The token errors whose generic text speaks of Invoicebox's token: WellPay's own words instead. */
 function wellpayTokenError(error: unknown, t: T): string | null {
@@ -40,7 +41,7 @@ export function WellpayTokenCard() {
       await useSettings.getState().saveWellpayToken(next);
       flashSaved();
     } catch (err) {
-      setError(err);
+      if (!isCancelled(err)) setError(err); // Esc in the senior-PIN dialog is not an error
     } finally {
       setBusy(false);
     }
@@ -51,7 +52,7 @@ export function WellpayTokenCard() {
     try {
       await useSettings.getState().removeWellpayToken();
     } catch (err) {
-      setError(err);
+      if (!isCancelled(err)) setError(err); // Esc in the senior-PIN dialog is not an error
     } finally {
       setBusy(false);
     }
