@@ -85,6 +85,15 @@ export function originOf(u: URL): string {
   return `${u.protocol}//${u.host}`;
 }
 
+/**
+ * May a download go ahead? Only files our own page made (a `blob:` URL of an app origin: the shift report's CSV and
+ * PDF); Electron then asks the cashier where to save it. Anything else a page might start downloading is refused.
+ */
+export function downloadAllowed(url: string, appOrigins: readonly string[] = [APP_ORIGIN]): boolean {
+  if (!url.startsWith('blob:')) return false;
+  return isAppUrl(url.slice('blob:'.length), appOrigins);
+}
+
 /** The payment hosts a link may open in the system browser: Invoicebox and its subdomains, https only. */
 export const EXTERNAL_HOST_SUFFIXES = ['invoicebox.ru'] as const;
 

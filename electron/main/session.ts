@@ -6,7 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { app, protocol, shell, type Session, type WebContents } from 'electron';
 import { resolveAppRequest } from './app-protocol.ts';
-import { APP_SCHEME, cspForResponse, decideOpen, permissionAllowed, securityHeaders } from './security.ts';
+import {
+  APP_SCHEME,
+  cspForResponse,
+  decideOpen,
+  downloadAllowed,
+  permissionAllowed,
+  securityHeaders,
+} from './security.ts';
 
 /** Must run before `app` is ready: app:// is a standard, secure scheme with a real origin. */
 export function registerAppScheme(): void {
@@ -80,7 +87,12 @@ export function installSessionSecurity(ses: Session, options: SessionSecurityOpt
     permissionAllowed(permission, requestingOrigin, options.appOrigins),
   );
   ses.setDevicePermissionHandler(() => false);
-  ses.on('will-download', (event) => event.preventDefault());
+  ses.on('will-download', (event, item) => {
+    // No save path is set, so Electron shows the Save dialog for what we allow (the report's CSV and PDF).
+    if (downloadAllowed(item.getURL(), options.appOrigins)) return;
+    event.preventDefault();
+    options.warn('download.denied', { url: item.getURL().slice(0, 200) });
+  });
 }
 
 export interface GuardOptions {

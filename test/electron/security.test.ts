@@ -16,6 +16,7 @@ import {
   devContentSecurityPolicy,
   isAllowedExternalUrl,
   isAppUrl,
+  downloadAllowed,
   permissionAllowed,
   securityHeaders,
 } from '../../electron/main/security.ts';
@@ -218,5 +219,23 @@ describe('customer display screen', () => {
     expect(pickCustomerDisplay([d(1, 0), d(2, 1920)], 1)?.id).toBe(2);
     expect(pickCustomerDisplay([d(3, 3840), d(1, 0), d(2, -1920)], 1)?.id).toBe(2);
     expect(pickCustomerDisplay([d(1, 0), d(2, 1920)], 2)?.id).toBe(1);
+  });
+});
+
+describe('downloads', () => {
+  it('lets our own page save the files it made (blob: of the app origin)', () => {
+    expect(downloadAllowed(`blob:${APP_ORIGIN}/0b6c1f2e-1111-4222-8333-944445555666`)).toBe(true);
+  });
+
+  it.each([
+    'https://go.invoicebox.ru/report.pdf',
+    'blob:https://evil.example/0b6c1f2e',
+    'blob:app://other/0b6c1f2e',
+    'blob:app://user:pw@paydesk/0b6c1f2e',
+    'data:application/pdf;base64,JVBERi0=',
+    'file:///etc/passwd',
+    'blob:',
+  ])('refuses %s', (url) => {
+    expect(downloadAllowed(url)).toBe(false);
   });
 });

@@ -35,9 +35,15 @@ import { XsollaTrackForm } from './XsollaTrackForm.tsx';
 
 const TTL_PRESETS = [5, 15, 30, 60];
 
-/** New order: the gateway choice (when there is more than Invoicebox), then that gateway's form. */
+/**
+ * New order: the gateway choice (when there is more than Invoicebox), then that gateway's form — or, without an open
+ * shift where the shop requires one (the default), a call to open one: nothing is sold outside a shift.
+ */
 export function NewOrderScreen() {
   const gateway = useChosenGateway();
+  const requireShift = useSettings((s) => s.settings?.pinPolicy.requireShift ?? true);
+  const noShift = useShift((s) => s.current === null) && requireShift;
+  if (noShift) return <ShiftRequired />;
   return (
     <div className="screen gw-new" data-testid="new-order" data-gateway={gateway}>
       <GatewayChoice gateway={gateway} />
@@ -57,9 +63,6 @@ function InvoiceboxOrderForm() {
   const lang = useLang((s) => s.lang);
   const d = useDraft();
   const defaultTtl = useSettings((s) => s.settings?.orderTtlMinutes);
-  // The basket waits for a shift only where the shop requires one (the default).
-  const requireShift = useSettings((s) => s.settings?.pinPolicy.requireShift ?? true);
-  const noShift = useShift((s) => s.current === null) && requireShift;
   const nameRef = useRef<HTMLInputElement>(null);
   const totals = useMemo(() => totalsOf(d.lines), [d.lines]);
   const entryCheck = useMemo(() => validateEntry(d.entry), [d.entry]);
@@ -113,7 +116,6 @@ function InvoiceboxOrderForm() {
   }));
   const vatEntries = Object.entries(totals.vatByCode) as [VatCode, number][];
 
-  if (noShift) return <ShiftRequired />;
   return (
     <div className="new-order" data-testid="invoicebox-form">
       <div className="new-order-main">
