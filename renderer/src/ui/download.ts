@@ -4,7 +4,7 @@
  */
 import { safeFileName } from '../lib/files.ts';
 
-/** Saves `data` as `name` through the browser's download (the Electron shell refuses downloads for now). */
+/** Saves `data` as `name` through the browser's download (in Electron: its Save dialog, for blob: URLs of our origin only). */
 export function saveFile(name: string, data: BlobPart, type: string): void {
   const url = URL.createObjectURL(new Blob([data], { type }));
   const a = document.createElement('a');
