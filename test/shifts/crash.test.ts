@@ -17,7 +17,9 @@ const sb = withSandbox();
 
 function runChild(mode: 'create' | 'recover', env: Record<string, string>) {
   const { PAYDESK_REQUIRE_SHIFT: _off, ...rest } = { ...process.env, ...env };
-  const child = spawn(process.execPath, ['test/shifts/crash-child.ts', mode], { env: rest });
+  const child = spawn(process.execPath, ['test/fixtures/core-child.ts', mode], {
+    env: { ...rest, PAYDESK_CHILD_SHIFT: '1' },
+  });
   const lines: Json[] = [];
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
