@@ -8,7 +8,7 @@ import type { PinPolicy } from '../../../shared/contract/shifts.ts';
 import type { ActionStamp } from '../store/types.ts';
 import type { Store } from '../store/store.ts';
 import { pinRequired, shiftRequired } from './errors.ts';
-import { NEEDS_SHIFT, requirementFor } from './policy.ts';
+import { NEEDS_SHIFT, isGoverned, requirementFor } from './policy.ts';
 import type { StaffService } from './staff.ts';
 
 export interface Admission {
@@ -25,6 +25,8 @@ export function createGuard(deps: { store: Store; staff: StaffService; policy: (
   return {
     async admit(method, input) {
       const { approval, rest } = splitApproval(input);
+      // Ungoverned methods need nothing under any policy: no query for them (the orders list searches on every key).
+      if (!isGoverned(method)) return { input: rest, stamp: null };
       const need = requirementFor(method, rest, deps.policy(), deps.staff.seniorsExist());
       // The shift first: a call that would be refused anyway spends none of a senior's PIN attempts.
       const shift = deps.store.shifts.openShift();

@@ -23,6 +23,14 @@ export const ALWAYS_SENIOR: ReadonlySet<MethodName> = new Set<MethodName>(['staf
 
 const guardable: ReadonlySet<string> = new Set(GUARDABLE_METHODS);
 
+/**
+ * Every method any policy could ask something of (a shift, a senior). The rest — searches, reads, diagnostics, most
+ * of the renderer's traffic — need nothing whatever the policy says, so the guard lets them through without a query.
+ */
+export function isGoverned(method: MethodName): boolean {
+  return NEEDS_SHIFT.has(method) || ALWAYS_SENIOR.has(method) || guardable.has(method);
+}
+
 export interface Requirement {
   shift: boolean;
   senior: boolean;
