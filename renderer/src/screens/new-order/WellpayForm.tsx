@@ -13,6 +13,7 @@ import { gatewayErrorText } from '../../ui/errors.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { TextField } from '../../ui/Field.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
+import { GatewayFormCard } from './GatewayFormCard.tsx';
 import '../../ui/providers.css';
 
 export function WellpayForm() {
@@ -39,19 +40,13 @@ export function WellpayForm() {
   useHotkeys({ Escape: () => back({ name: 'orders' }) }, { inInputs: true });
 
   return (
-    <form
-      className="card gw-form"
-      data-testid="wellpay-form"
-      aria-labelledby="wellpay-h"
-      noValidate
+    <GatewayFormCard
+      testId="wellpay-form"
+      headingId="wellpay-h"
+      title={t('wellpay.formTitle')}
+      hint={t('wellpay.formHint')}
       onSubmit={(e) => void submit(e)}
     >
-      <div className="card-head">
-        <h2 className="card-title" id="wellpay-h">
-          {t('wellpay.formTitle')}
-        </h2>
-      </div>
-      <p className="gw-note">{t('wellpay.formHint')}</p>
       <div className="gw-form-row">
         <TextField
           label={t('wellpay.title')}
@@ -98,6 +93,6 @@ export function WellpayForm() {
           {g.submitting ? t('wellpay.creating') : t('wellpay.create')}
         </Button>
       </div>
-    </form>
+    </GatewayFormCard>
   );
 }

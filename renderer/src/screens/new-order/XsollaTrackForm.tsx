@@ -17,6 +17,7 @@ import { gatewayErrorText } from '../../ui/errors.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
 import { TextField } from '../../ui/Field.tsx';
 import { useHotkeys } from '../../ui/hooks.ts';
+import { GatewayFormCard } from './GatewayFormCard.tsx';
 import '../../ui/providers.css';
 
 export function XsollaTrackForm() {
@@ -78,19 +79,13 @@ export function XsollaTrackForm() {
     code ? t(`gateway.err.${code}` as MessageKey) : null;
 
   return (
-    <form
-      className="card gw-form"
-      data-testid="xsolla-track"
-      aria-labelledby="xsolla-h"
-      noValidate
+    <GatewayFormCard
+      testId="xsolla-track"
+      headingId="xsolla-h"
+      title={t('xsolla.formTitle')}
+      hint={t('xsolla.formHint')}
       onSubmit={(e) => void track(e)}
     >
-      <div className="card-head">
-        <h2 className="card-title" id="xsolla-h">
-          {t('xsolla.formTitle')}
-        </h2>
-      </div>
-      <p className="gw-note">{t('xsolla.formHint')}</p>
       <div className="gw-form-row three">
         <TextField
           label={t('xsolla.projectId')}
@@ -161,6 +156,6 @@ export function XsollaTrackForm() {
           </>
         ) : null}
       </div>
-    </form>
+    </GatewayFormCard>
   );
 }
