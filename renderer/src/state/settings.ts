@@ -7,6 +7,10 @@ import { withApproval } from './approval.ts';
 
 export type SettingsView = MethodOutput<'settings.get'>;
 export type TokenStatus = MethodOutput<'token.status'>;
+type TokenProvider = NonNullable<MethodInput<'token.save'>['provider']>;
+
+/** Where a gateway's token status lives in this store. */
+const tokenKey = (provider: TokenProvider) => (provider === 'wellpay' ? 'wellpayToken' : 'token');
 
 export interface SettingsStore {
   settings: SettingsView | null;
@@ -19,10 +23,9 @@ export interface SettingsStore {
    * core asks for one, the choice simply stays on this screen and is not saved).
    */
   update(patch: MethodInput<'settings.update'>, options?: { approve?: boolean }): Promise<SettingsView>;
-  saveToken(token: string): Promise<TokenStatus>;
-  removeToken(): Promise<TokenStatus>;
-  saveWellpayToken(token: string): Promise<TokenStatus>;
-  removeWellpayToken(): Promise<TokenStatus>;
+  /** Saves a gateway's token (Invoicebox unless said); a senior's PIN when the core asks for one. */
+  saveToken(token: string, provider?: TokenProvider): Promise<TokenStatus>;
+  removeToken(provider?: TokenProvider): Promise<TokenStatus>;
 }
 
 export const useSettings = create<SettingsStore>()((set) => ({
@@ -50,35 +53,20 @@ export const useSettings = create<SettingsStore>()((set) => ({
     useLang.getState().setLang(settings.language);
     return settings;
   },
-  async saveToken(token) {
+  async saveToken(token, provider = 'invoicebox') {
+    const input = provider === 'invoicebox' ? { token } : { token, provider };
     const status = await withApproval('token', (approval) =>
-      bridge.invoke('token.save', approval ? { token, approval } : { token }),
+      bridge.invoke('token.save', approval ? { ...input, approval } : input),
     );
-    set({ token: status });
+    set({ [tokenKey(provider)]: status });
     return status;
   },
-  async removeToken() {
+  async removeToken(provider = 'invoicebox') {
+    const input = provider === 'invoicebox' ? {} : { provider };
     const status = await withApproval('token', (approval) =>
-      bridge.invoke('token.remove', approval ? { approval } : {}),
+      bridge.invoke('token.remove', approval ? { ...input, approval } : input),
     );
-    set({ token: status });
-    return status;
-  },
-  async saveWellpayToken(token) {
-    const status = await withApproval('token', (approval) =>
-      bridge.invoke(
-        'token.save',
-        approval ? { token, provider: 'wellpay', approval } : { token, provider: 'wellpay' },
-      ),
-    );
-    set({ wellpayToken: status });
-    return status;
-  },
-  async removeWellpayToken() {
-    const status = await withApproval('token', (approval) =>
-      bridge.invoke('token.remove', approval ? { provider: 'wellpay', approval } : { provider: 'wellpay' }),
-    );
-    set({ wellpayToken: status });
+    set({ [tokenKey(provider)]: status });
     return status;
   },
 }));

@@ -38,7 +38,7 @@ export function WellpayTokenCard() {
     setBusy(true);
     setError(null);
     try {
-      await useSettings.getState().saveWellpayToken(next);
+      await useSettings.getState().saveToken(next, 'wellpay');
       flashSaved();
     } catch (err) {
       if (!isCancelled(err)) setError(err); // Esc in the senior-PIN dialog is not an error
@@ -50,7 +50,7 @@ export function WellpayTokenCard() {
     setBusy(true);
     setError(null);
     try {
-      await useSettings.getState().removeWellpayToken();
+      await useSettings.getState().removeToken('wellpay');
     } catch (err) {
       if (!isCancelled(err)) setError(err); // Esc in the senior-PIN dialog is not an error
     } finally {
