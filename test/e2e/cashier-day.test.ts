@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { computeBasket } from '../../shared/domain/basket.ts';
 import type { VatCode } from '../../shared/domain/vat.ts';
-import { axeSerious, chromiumPath, readQr, screenshot, type AxeViolation } from '../helpers/browser.ts';
+import {
+  axeSerious,
+  chromiumPath,
+  payOnPaymentPage,
+  readQr,
+  screenshot,
+  type AxeViolation,
+} from '../helpers/browser.ts';
 import { enterPin, SENIOR } from '../helpers/shift-ui.ts';
 import { DEMO_TOKEN, startRig, type Rig } from './harness.ts';
 
@@ -189,10 +196,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
         await page.locator('[data-testid=connection-state]:not([data-state=live])').waitFor(WAIT);
         await page.getByTestId('stale-note').waitFor(WAIT);
       }
-      const payPage = await rig.context.newPage();
-      await payPage.goto(view.paymentUrl!);
-      await payPage.getByTestId('pay-button').click();
-      await payPage.close();
+      await payOnPaymentPage(rig.context, view.paymentUrl!);
 
       await status(page, 'completed').waitFor(WAIT);
       await status(customer, 'completed').waitFor(WAIT);

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 // jsqr is CommonJS with an ES-style `export default` in its types: under Node's ESM interop the default import is the
 // function itself at run time, while the types describe a namespace. Take whichever is callable.
@@ -114,4 +114,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/**
+ * Pays an order the way a customer does: opens its payment page in a new tab, presses "pay", waits until the page
+ * itself says the order is paid, then closes the tab. Waiting first matters: closing a tab while its form POST is
+ * still committing can hang `page.close()` forever in Chromium (microsoft/playwright#41900, #42366), and could cut
+ * the payment short. The close is bounded all the same; a tab that will not close is left to the context.
+ */
+export async function payOnPaymentPage(context: BrowserContext, paymentUrl: string): Promise<void> {
+  const payPage = await context.newPage();
+  await payPage.goto(paymentUrl);
+  await payPage.getByTestId('pay-button').click();
+  await payPage.locator('[data-testid=pay-status][data-status=completed]').waitFor({ timeout: 20_000 });
+  await closeBounded(payPage);
+}
+
+/** `page.close()`, given at most `ms`: resolves either way, so a Chromium close hang cannot stall a test. */
+export async function closeBounded(page: Page, ms = 5_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    page.close().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
