@@ -141,3 +141,26 @@ export async function closeBounded(page: Page, ms = 5_000): Promise<void> {
   ]);
   clearTimeout(timer);
 }
+
+/**
+ * DOM changes under `selector` during `ms` (attributes, text and nodes), each as a short description: a screen that
+ * only waits should change nothing. Runs through DevTools (allowed by the page's CSP).
+ */
+export async function domChangesDuring(page: Page, selector: string, ms: number): Promise<string[]> {
+  // A string, not a function: these tests are type-checked without the DOM's types.
+  const watch = `(async ({ selector, ms }) => {
+    const root = document.querySelector(selector);
+    if (!root) throw new Error('nothing matches ' + selector);
+    const seen = [];
+    const describe = (n) =>
+      n instanceof Element ? n.tagName.toLowerCase() + '.' + n.className : '#text in ' + describe(n.parentNode);
+    const observer = new MutationObserver((records) => {
+      for (const r of records) seen.push(r.type + ' ' + describe(r.target) + (r.attributeName ? '@' + r.attributeName : ''));
+    });
+    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    observer.disconnect();
+    return seen;
+  })(${JSON.stringify({ selector, ms })})`;
+  return (await page.evaluate(watch)) as string[];
+}

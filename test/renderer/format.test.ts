@@ -5,6 +5,8 @@ import { VAT_CODES } from '../../shared/domain/vat.ts';
 import {
   formatCount,
   formatCountdown,
+  formatTimeLeft,
+  timeLeftChangesInMs,
   formatMoney,
   formatQuantity,
   kopecksToInput,
@@ -59,6 +61,33 @@ describe('labels and times', () => {
     expect(vatLabel('RUS_VAT0', 'en')).toBe('VAT 0\u00a0%');
     expect(vatShort('RUS_VAT10', 'ru')).toBe('10\u00a0%');
     for (const code of VAT_CODES) expect(vatLabel(code, 'ru').length).toBeGreaterThan(0);
+  });
+
+  it('shows whole minutes (rounded up) while more than two are left, then mm:ss', () => {
+    expect(formatTimeLeft(15 * 60_000, 'ru')).toBe('15\u00a0мин');
+    expect(formatTimeLeft(14 * 60_000 + 1, 'en')).toBe('15\u00a0min');
+    expect(formatTimeLeft(120_001, 'ru')).toBe('3\u00a0мин');
+    expect(formatTimeLeft(120_000, 'ru')).toBe('02:00');
+    expect(formatTimeLeft(1, 'ru')).toBe('00:01');
+    expect(formatTimeLeft(-1, 'ru')).toBe('00:00');
+  });
+
+  it('knows when the time left will show something else, and nothing changes in between', () => {
+    expect(timeLeftChangesInMs(15 * 60_000)).toBe(60_000);
+    expect(timeLeftChangesInMs(150_000)).toBe(30_000); // 3 мин → 02:00 at 120 s
+    expect(timeLeftChangesInMs(120_000)).toBe(1000);
+    expect(timeLeftChangesInMs(1500)).toBe(500);
+    expect(timeLeftChangesInMs(0)).toBeNull();
+    // The property a re-render schedule relies on: the text is the same until `wait`, and differs at it.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 * 3600_000 }), (ms) => {
+        const wait = timeLeftChangesInMs(ms)!;
+        expect(wait).toBeGreaterThanOrEqual(1);
+        const shown = formatTimeLeft(ms, 'ru');
+        expect(formatTimeLeft(ms - wait + 1, 'ru')).toBe(shown);
+        expect(formatTimeLeft(ms - wait, 'ru')).not.toBe(shown);
+      }),
+    );
   });
 
   it('counts down in mm:ss, never below zero', () => {

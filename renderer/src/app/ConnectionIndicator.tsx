@@ -11,7 +11,8 @@ import { useNow } from '../ui/hooks.ts';
 export function ConnectionIndicator() {
   const t = useT();
   const { state, reason, view } = useEffectiveConnection();
-  const now = useNow(1000);
+  // Ticks only while a retry countdown is on screen; a live console does not re-render every second.
+  const now = useNow(state !== 'live' && (view?.retryInMs ?? null) !== null ? 1000 : null);
   const viewAt = useConnection((s) => s.viewAt);
   const retryMs = view?.retryInMs ?? null;
   const retryIn =

@@ -61,6 +61,36 @@ export function formatCountdown(ms: number): string {
   return h > 0 ? `${h}:${pad2(m)}:${pad2(s)}` : `${pad2(m)}:${pad2(s)}`;
 }
 
+/** From this much time left on, a countdown shows whole minutes; below it, minutes and seconds. */
+export const COUNTDOWN_SECONDS_FROM_MS = 120_000;
+
+/**
+ * Time left to pay, as a cashier and a customer read it: `15 мин` / `15 min` while more than two minutes remain
+ * (rounded up, so "1 мин" never shows while two are left), then `01:59` … `00:01`. A screen that waits all day for a
+ * customer then changes once a minute instead of every second: no idle re-render, no idle frame.
+ */
+export function formatTimeLeft(ms: number, lang: Lang): string {
+  if (ms > COUNTDOWN_SECONDS_FROM_MS) {
+    const minutes = Math.ceil(ms / 60_000);
+    return `${minutes}\u00a0${lang === 'ru' ? 'мин' : 'min'}`;
+  }
+  return formatCountdown(ms);
+}
+
+/**
+ * Milliseconds from now until `formatTimeLeft(ms)` shows something else (at least 1): the next whole minute while
+ * minutes are shown, the next whole second after that. 0 or less left: nothing changes any more, `null`.
+ */
+export function timeLeftChangesInMs(ms: number): number | null {
+  if (ms <= 0) return null;
+  const unit = ms > COUNTDOWN_SECONDS_FROM_MS ? 60_000 : 1000;
+  // The shown value is ceil(ms / unit); it drops when ms reaches the multiple of `unit` below it — or, for the switch
+  // to seconds, when ms reaches the threshold.
+  const step = ms % unit === 0 ? unit : ms % unit;
+  const untilSwitch = ms > COUNTDOWN_SECONDS_FROM_MS ? ms - COUNTDOWN_SECONDS_FROM_MS : Infinity;
+  return Math.max(1, Math.min(step, untilSwitch));
+}
+
 /** ISO time → `23.11.2026 14:05` (ru) / `2026-11-23 14:05` (en), local time. */
 export function formatDateTime(iso: string | null | undefined, lang: Lang, withSeconds = false): string {
   if (!iso) return '—';

@@ -1,13 +1,47 @@
 import { useEffect, useRef, useState } from 'react';
+import { timeLeftChangesInMs } from '../lib/format.ts';
 
-/** The current time, re-rendering every `intervalMs` (for countdowns and "5 s ago"). */
-export function useNow(intervalMs = 1000): number {
+/** The current time, re-rendering every `intervalMs` ("5 s ago", "retry in 3 s"); `null`: no ticking at all. */
+export function useNow(intervalMs: number | null = 1000): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
+    if (intervalMs === null) return;
+    setNow(Date.now());
     const t = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(t);
   }, [intervalMs]);
   return now;
+}
+
+/**
+ * Milliseconds left until `deadline` (epoch ms; `null` → `null`), for `formatTimeLeft`. Re-renders only when the
+ * text shown changes (once a minute, then once a second in the last two minutes), not on a fixed tick: a payment
+ * screen waiting for a customer costs no rendering in between.
+ */
+export function useTimeLeft(deadline: number | null): number | null {
+  const [, setTick] = useState(0);
+  const left = deadline === null ? null : deadline - Date.now();
+  useEffect(() => {
+    if (left === null) return;
+    const wait = timeLeftChangesInMs(left);
+    if (wait === null) return;
+    // A few ms late rather than early: the text has changed by the time the render reads the clock.
+    const t = setTimeout(() => setTick((n) => n + 1), wait + 5);
+    return () => clearTimeout(t);
+  });
+  return left;
+}
+
+/** Whether `deadline` (epoch ms) has passed; re-renders once, when it does. `null`: never. */
+export function usePassed(deadline: number | null): boolean {
+  const [, setTick] = useState(0);
+  const passed = deadline !== null && Date.now() >= deadline;
+  useEffect(() => {
+    if (deadline === null || passed) return;
+    const t = setTimeout(() => setTick((n) => n + 1), Math.max(1, deadline - Date.now() + 5));
+    return () => clearTimeout(t);
+  }, [deadline, passed]);
+  return passed;
 }
 
 export interface HotkeyOptions {

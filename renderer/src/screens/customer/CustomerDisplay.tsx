@@ -6,13 +6,13 @@
 import { useEffect, useState } from 'react';
 import { bridge } from '../../bridge.ts';
 import { useLang, useT, type MessageKey } from '../../i18n/index.ts';
-import { formatCountdown } from '../../lib/format.ts';
+import { formatTimeLeft } from '../../lib/format.ts';
 import { formatMinor, orderCurrency, providerOf } from '../../lib/providers.ts';
 import { readCurrentOrder, subscribeCurrentOrder } from '../../state/customer-channel.ts';
 import { useEffectiveConnection } from '../../state/connection.ts';
 import { useOrders } from '../../state/orders.ts';
 import { useSettings } from '../../state/settings.ts';
-import { useNow } from '../../ui/hooks.ts';
+import { usePassed, useTimeLeft } from '../../ui/hooks.ts';
 import { rawText } from '../../ui/ProviderBadge.tsx';
 import { Qr } from '../../ui/Qr.tsx';
 
@@ -29,7 +29,13 @@ export function CustomerDisplay() {
   const current = useOrders((s) => (orderId ? s.byId[orderId] : undefined));
   const upsert = useOrders((s) => s.upsert);
   const conn = useEffectiveConnection();
-  const now = useNow(500);
+  // Re-rendered when something shown changes: the time left, or the minute a finished order leaves the display.
+  const finishedPassed = usePassed(
+    current && current.status !== 'created' ? Date.parse(current.updatedAt) + SHOW_FINISHED_MS : null,
+  );
+  const left = useTimeLeft(
+    current?.status === 'created' && current.expirationDate ? Date.parse(current.expirationDate) : null,
+  );
 
   useEffect(
     () =>
@@ -84,12 +90,8 @@ export function CustomerDisplay() {
   }, [orderId, status, upsert]);
 
   // A finished order stays on the display for a minute ("paid, thank you"), then the display returns to its welcome.
-  const order =
-    current && (current.status === 'created' || now - Date.parse(current.updatedAt) < SHOW_FINISHED_MS)
-      ? current
-      : undefined;
+  const order = current && (current.status === 'created' || !finishedPassed) ? current : undefined;
   const shop = shopName || t('app.shopFallback');
-  const left = order?.expirationDate ? Date.parse(order.expirationDate) - now : null;
 
   return (
     <div
@@ -151,7 +153,7 @@ export function CustomerDisplay() {
                 <p className="cd-text">
                   {order.status === 'created'
                     ? left !== null && left > 0
-                      ? t('cd.scan', { time: formatCountdown(left) })
+                      ? t('cd.scan', { time: formatTimeLeft(left, lang) })
                       : t('cd.scanNoTime')
                     : t(`cd.sub.${order.status}` as MessageKey)}
                 </p>

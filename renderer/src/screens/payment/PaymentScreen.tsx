@@ -12,7 +12,7 @@ import { useLang, useT, type MessageKey } from '../../i18n/index.ts';
 import { draftLinesFromBasket } from '../../lib/basket-parse.ts';
 import { totalsOf, type DraftLineInput } from '../../lib/draft.ts';
 import {
-  formatCountdown,
+  formatTimeLeft,
   formatDateTime,
   formatMoney,
   formatQuantity,
@@ -39,7 +39,7 @@ import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/Dialog.tsx';
 import { gatewayErrorText } from '../../ui/errors.ts';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
-import { useFlash, useHotkeys, useNow } from '../../ui/hooks.ts';
+import { useFlash, useHotkeys, useTimeLeft } from '../../ui/hooks.ts';
 import { ProviderBadge, useRawStatusText } from '../../ui/ProviderBadge.tsx';
 import { Qr } from '../../ui/Qr.tsx';
 
@@ -56,7 +56,10 @@ export function PaymentScreen({ id }: { id: string }) {
   const invoiceboxConn = useEffectiveConnection();
   const provider = order ? providerOf(order) : 'invoicebox';
   const providerConn = useProviderConnection(provider);
-  const now = useNow(250);
+  // Only a waiting order counts down; the screen re-renders when the time shown changes, not on a tick.
+  const left = useTimeLeft(
+    order?.status === 'created' && order.expirationDate ? Date.parse(order.expirationDate) : null,
+  );
   const [loadError, setLoadError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -170,8 +173,6 @@ export function PaymentScreen({ id }: { id: string }) {
     );
   }
 
-  const expiresAt = order.expirationDate ? Date.parse(order.expirationDate) : null;
-  const left = expiresAt !== null ? expiresAt - now : null;
   const isInvoicebox = provider === 'invoicebox';
   const wellpay = provider === 'wellpay';
   const neutral = neutralOf(order);
@@ -290,7 +291,7 @@ export function PaymentScreen({ id }: { id: string }) {
                 : order.status === 'created'
                   ? left !== null
                     ? left > 0
-                      ? t('pay.timeLeft', { time: formatCountdown(left) })
+                      ? t('pay.timeLeft', { time: formatTimeLeft(left, lang) })
                       : t('pay.expiring')
                     : t('pay.noExpiry')
                   : order.status === 'expired'
