@@ -219,7 +219,9 @@ export function OrdersScreen() {
                 {plural(lang, total, 'заказ', 'заказа', 'заказов', 'order', 'orders')}
               </span>
             ) : null}
-            {loading ? <span className="spinner small" aria-label={t('common.loading')} /> : null}
+            {loading ? (
+              <span className="spinner small" role="status" aria-label={t('common.loading')} />
+            ) : null}
             {filtered ? (
               <Button size="sm" variant="ghost" onClick={() => list.resetFilter()}>
                 {t('orders.reset')}
