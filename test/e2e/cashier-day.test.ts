@@ -185,6 +185,10 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       // Waiting for the customer costs nothing: with minutes left, neither display changes a thing for seconds (the
       // time left changes once a minute), so no frame is drawn in vain and "paid" never waits behind one.
       if (mode === 'steady') {
+        // Not across a minute: the time left is allowed to change there ("15 мин" → "14 мин").
+        const left = Date.parse(view.expirationDate!) - Date.now();
+        const toNextMinute = left % 60_000;
+        if (toNextMinute < 4_000) await new Promise((r) => setTimeout(r, toNextMinute + 500));
         const [cashierChanges, customerChanges] = await Promise.all([
           domChangesDuring(page, '[data-testid=payment-screen]', 2_500),
           domChangesDuring(customer, '[data-testid=customer-display]', 2_500),
