@@ -11,15 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { computeBasket } from '../../shared/domain/basket.ts';
 import type { VatCode } from '../../shared/domain/vat.ts';
-import {
-  axeSerious,
-  chromiumPath,
-  domChangesDuring,
-  payOnPaymentPage,
-  readQr,
-  screenshot,
-  type AxeViolation,
-} from '../helpers/browser.ts';
+import { chromiumPath, domChangesDuring, payOnPaymentPage, readQr, scanScreen } from '../helpers/browser.ts';
 import { enterPin, SENIOR } from '../helpers/shift-ui.ts';
 import { DEMO_TOKEN, startRig, type Rig } from './harness.ts';
 
@@ -72,23 +64,6 @@ async function payingOrderId(page: Page): Promise<string> {
   return (await screen.getAttribute('data-order-id'))!;
 }
 
-function describeViolations(v: AxeViolation[]): string {
-  return v
-    .map(
-      (x) =>
-        `${x.impact} ${x.id}: ${x.help}\n  ${x.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('\n  ')}`,
-    )
-    .join('\n');
-}
-
-async function scan(page: Page, name: string, shots: boolean): Promise<void> {
-  // Let transitions settle (the QR image decodes asynchronously) before judging and photographing.
-  await page.waitForTimeout(250);
-  const violations = await axeSerious(page);
-  expect(violations, `${name}:\n${describeViolations(violations)}`).toEqual([]);
-  if (shots) await screenshot(page, name);
-}
-
 function cashierDay(mode: 'steady' | 'chaos'): void {
   const shots = mode === 'steady';
   const tag = (n: string): string => (mode === 'steady' ? n : `chaos-${n}`);
@@ -126,7 +101,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
   it(
     'creates an order of several lines at mixed VAT rates, totals computed live',
     async () => {
-      await scan(page, tag('01-new-order-empty'), shots);
+      await scanScreen(page, tag('01-new-order-empty'), shots);
       for (const line of DAY_BASKET) await addLine(page, line);
       await expect.poll(() => page.getByTestId('basket-line').count()).toBe(DAY_BASKET.length);
 
@@ -150,7 +125,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       await page.getByTestId('item-name').fill('');
       await page.getByTestId('item-price').fill('');
 
-      await scan(page, tag('02-new-order-basket'), shots);
+      await scanScreen(page, tag('02-new-order-basket'), shots);
       await page.getByTestId('create-order').click();
       ids.paid = await payingOrderId(page);
       numbers.push((await page.getByTestId('order-number').textContent())!.trim());
@@ -172,7 +147,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       expect(qr.fromImage).toBe(view.paymentUrl);
       expect(qr.fromScreen).toBe(view.paymentUrl);
       expect(await page.getByTestId('payment-url').getAttribute('href')).toBe(view.paymentUrl);
-      await scan(page, tag('03-payment-waiting'), shots);
+      await scanScreen(page, tag('03-payment-waiting'), shots);
 
       customer = await rig.context.newPage();
       await customer.goto(`${rig.host.origin}/#/customer`);
@@ -196,7 +171,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
         expect(cashierChanges).toEqual([]);
         expect(customerChanges).toEqual([]);
       }
-      await scan(customer, tag('04-customer-waiting'), shots);
+      await scanScreen(customer, tag('04-customer-waiting'), shots);
     },
     STEP_MS,
   );
@@ -227,8 +202,8 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
         expect(states.slice(1, -1).every((s) => s !== 'live')).toBe(true);
         expect(states.at(-1)).toBe('live');
       }
-      await scan(page, tag('05-payment-paid'), shots);
-      await scan(customer, tag('06-customer-paid'), shots);
+      await scanScreen(page, tag('05-payment-paid'), shots);
+      await scanScreen(customer, tag('06-customer-paid'), shots);
     },
     STEP_MS,
   );
@@ -243,7 +218,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       numbers.push((await page.getByTestId('order-number').textContent())!.trim());
       await page.getByTestId('cancel-order').click();
       await page.getByTestId('cancel-dialog').waitFor();
-      await scan(page, tag('07-cancel-confirm'), shots);
+      await scanScreen(page, tag('07-cancel-confirm'), shots);
       await page.getByTestId('cancel-dialog-confirm').click();
       await status(page, 'canceled').waitFor(WAIT);
       expect((await rig.invoke('orders.get', { id: ids.canceled })).status).toBe('canceled');
@@ -267,7 +242,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       await rig.control('POST', `/sandbox/orders/${ids.expired}/expire`);
       await status(page, 'expired').waitFor(WAIT);
       await page.getByTestId('reissue-order').waitFor();
-      await scan(page, tag('08-payment-expired'), shots);
+      await scanScreen(page, tag('08-payment-expired'), shots);
 
       const before = new Set((await rig.invoke('orders.search', { limit: 500 })).rows.map((r) => r.id));
       // Pressed twice in a row: one new order, not two.
@@ -334,7 +309,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       await expect.poll(() => page.getByTestId('refund-qty-1').getAttribute('aria-invalid')).toBe('true');
       expect(await page.getByTestId('refund-submit').isDisabled()).toBe(true);
       await page.getByTestId('refund-qty-1').fill('');
-      await scan(page, tag('09-refund-choose'), shots);
+      await scanScreen(page, tag('09-refund-choose'), shots);
       await page.getByTestId('refund-submit').click();
       await page.getByTestId('refund-dialog').waitFor();
       await page.getByTestId('refund-dialog-confirm').dblclick();
@@ -351,7 +326,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
         if (!/409/.test(err.message)) throw err; // 409: the sandbox had settled it already
       });
       await page.locator('[data-testid=refund-status][data-status=completed]').waitFor({ timeout: 30_000 });
-      await scan(page, tag('10-refund-done'), shots);
+      await scanScreen(page, tag('10-refund-done'), shots);
     },
     STEP_MS,
   );
@@ -365,7 +340,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       await expect
         .poll(async () => Number(await list.getAttribute('data-count')))
         .toBeGreaterThanOrEqual(numbers.length);
-      await scan(page, tag('11-orders'), shots);
+      await scanScreen(page, tag('11-orders'), shots);
       for (const number of numbers) {
         await page.getByTestId('orders-search').fill(number);
         // The search is debounced: wait for the list to show this number, and only it.
@@ -398,7 +373,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       const history = await page.getByTestId('status-history').textContent();
       expect(history).toContain('Ожидает оплаты');
       expect(history).toContain('Оплачен');
-      await scan(page, tag('12-order-detail'), shots);
+      await scanScreen(page, tag('12-order-detail'), shots);
       await page.getByTestId('refresh-order').click();
       await page.waitForTimeout(300);
       expect(await page.getByTestId('error-notice').count()).toBe(0);
@@ -420,7 +395,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
         expect(await page.getByTestId('connection-history').textContent()).toMatch(
           /Переподключение|Подключение|Нет связи/,
         );
-      await scan(page, tag('13-diagnostics'), shots);
+      await scanScreen(page, tag('13-diagnostics'), shots);
       await page.getByTestId('copy-report').click();
       const report = page.getByTestId('support-report');
       await report.waitFor(WAIT);
@@ -428,7 +403,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       expect(text.length).toBeGreaterThan(50);
       expect(text).not.toContain(DEMO_TOKEN);
       expect(await log.textContent()).not.toContain(DEMO_TOKEN);
-      await scan(page, tag('14-diagnostics-report'), shots);
+      await scanScreen(page, tag('14-diagnostics-report'), shots);
     },
     STEP_MS,
   );
@@ -440,12 +415,12 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       await page.getByTestId('token-state').waitFor(WAIT);
       expect(await page.getByTestId('token-state').getAttribute('data-state')).toBe('env');
       expect(await page.content()).not.toContain(DEMO_TOKEN);
-      await scan(page, tag('15-settings'), shots);
+      await scanScreen(page, tag('15-settings'), shots);
       await page.getByRole('button', { name: 'EN', exact: true }).click();
       await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor(WAIT);
       await page.keyboard.press('F2');
       await page.getByTestId('new-order').waitFor();
-      await scan(page, tag('16-new-order-en'), shots);
+      await scanScreen(page, tag('16-new-order-en'), shots);
       await page.getByRole('button', { name: 'RU', exact: true }).click();
       await page.getByRole('heading', { name: 'Новый заказ', level: 1 }).waitFor(WAIT);
     },

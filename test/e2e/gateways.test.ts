@@ -6,71 +6,20 @@
  * orders by gateway, and reads every adapter's connection in the top bar — including a WellPay outage and recovery.
  * Every new screen is scanned with axe-core (no serious or critical violation) and photographed.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/core.ts';
 import { startWebHost, type WebHost } from '../../electron/web/host.ts';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/contract.ts';
-import {
-  axeSerious,
-  chromiumPath,
-  launchChromium,
-  readQr,
-  screenshot,
-  type AxeViolation,
-} from '../helpers/browser.ts';
-import { RENDERER_DIR } from './harness.ts';
+import { chromiumPath, launchChromium, readQr, scanScreen } from '../helpers/browser.ts';
+import { ensureRendererBuilt, RENDERER_DIR, sandboxControl } from './harness.ts';
 import { SENIOR, enterPin, setupShift } from '../helpers/shift-ui.ts';
 
 const STEP_MS = 90_000;
 const WAIT = { timeout: 20_000 };
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** The newest modification time under `dir` (ms). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * The built renderer must be this one: build it when it is missing or older than its sources (the other e2e files
- * build only when it is missing, so a bundle from before the gateway screens could otherwise be tested here).
- */
-function ensureFreshRendererBuilt(): void {
-  const index = join(RENDERER_DIR, 'index.html');
-  const fresh =
-    existsSync(index) &&
-    statSync(index).mtimeMs >=
-      Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'shared')));
-  if (fresh && process.env.PAYDESK_E2E_REBUILD !== '1') return;
-  const require = createRequire(join(root, 'package.json'));
-  const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  const r = spawnSync(
-    process.execPath,
-    [viteBin, 'build', '--config', join(root, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'],
-    { cwd: root, encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stdout}\n${r.stderr}`);
-}
-
-function describeViolations(v: AxeViolation[]): string {
-  return v
-    .map(
-      (x) =>
-        `${x.impact} ${x.id}: ${x.help}\n  ${x.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('\n  ')}`,
-    )
-    .join('\n');
-}
 
 describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () => {
   let dataDir: string;
@@ -86,23 +35,9 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
   const invoke = async <M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> =>
     (await core.invoke(method, input)) as MethodOutput<M>;
 
-  async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${origin}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const json = (await res.json()) as { data?: unknown };
-    if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json.data;
-  }
-
-  async function scan(name: string): Promise<void> {
-    await page.waitForTimeout(250);
-    const violations = await axeSerious(page);
-    expect(violations, `${name}:\n${describeViolations(violations)}`).toEqual([]);
-    await screenshot(page, `gateways-${name}`);
-  }
+  const control = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> =>
+    sandboxControl(origin, method, path, body);
+  const scan = (name: string): Promise<void> => scanScreen(page, `gateways-${name}`);
 
   const orderStatus = (attrs: string) => page.locator(`[data-testid=order-status]${attrs}`);
 
@@ -128,7 +63,7 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
   }
 
   beforeAll(async () => {
-    ensureFreshRendererBuilt();
+    ensureRendererBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'paydesk-gateways-'));
     // No PAYDESK_API_URL and no token: training mode, the core starts the embedded sandbox of all three gateways.
     core = await createCore({

@@ -4,7 +4,7 @@
  * host's one-time link. Everything on loopback, all state in a temporary directory.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,20 +23,52 @@ export const DEMO_MERCHANT = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RENDERER_DIR = join(root, 'out', 'renderer');
 
-/** Builds the renderer once per test run when it is missing or older than its sources would allow us to tell. */
+/** The newest modification time of a file under `dir` (ms). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The built renderer must be this one: builds it when it is missing or older than its sources (renderer/ and shared/),
+ * or always with PAYDESK_E2E_REBUILD=1. A fresh clone builds once; the other e2e files then find it fresh.
+ */
 export function ensureRendererBuilt(): void {
-  if (existsSync(join(RENDERER_DIR, 'index.html')) && process.env.PAYDESK_E2E_REBUILD !== '1') return;
+  const index = join(RENDERER_DIR, 'index.html');
+  const fresh =
+    existsSync(index) &&
+    statSync(index).mtimeMs >=
+      Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'shared')));
+  if (fresh && process.env.PAYDESK_E2E_REBUILD !== '1') return;
   const require = createRequire(join(root, 'package.json'));
   const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
   const r = spawnSync(
     process.execPath,
     [viteBin, 'build', '--config', join(root, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'],
-    {
-      cwd: root,
-      encoding: 'utf8',
-    },
+    { cwd: root, encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`renderer build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** The sandbox's control API at `origin` (no auth; loopback): the `data` of its answer, or an error with the body. */
+export async function sandboxControl(
+  origin: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const res = await fetch(`${origin}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const json = (await res.json()) as { data?: unknown; error?: unknown };
+  if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json.data;
 }
 
 export interface Rig {
@@ -111,16 +143,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     page,
     dataDir,
     invoke: async (method, input) => (await core.invoke(method, input)) as never,
-    async control(method, path, body) {
-      const res = await fetch(`${sandbox.url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      const json = (await res.json()) as { data?: unknown; error?: unknown };
-      if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-      return json.data;
-    },
+    control: (method, path, body) => sandboxControl(sandbox.url, method, path, body),
     async stop() {
       await browser.close().catch(() => {});
       await host.close();

@@ -11,7 +11,7 @@ import type { Download, Page } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { formatKopecks } from '../../shared/domain/money.ts';
-import { axeSerious, chromiumPath, screenshot } from '../helpers/browser.ts';
+import { chromiumPath, scanScreen } from '../helpers/browser.ts';
 import { addStaff, CASHIER, createFirstSenior, enterPin, openShift, SENIOR } from '../helpers/shift-ui.ts';
 import { startRig, type Rig } from './harness.ts';
 
@@ -103,13 +103,6 @@ async function saved(download: Download): Promise<Buffer> {
 }
 
 /** No serious or critical accessibility violation on the screen, then a photograph of it. */
-async function scan(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(200);
-  const violations = await axeSerious(page);
-  expect(violations, `${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-  await screenshot(page, name);
-}
-
 describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked against the gateway', () => {
   let rig: Rig;
   let page: Page;
@@ -138,7 +131,7 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       // Without a shift there is no basket: a call to action instead.
       await page.getByTestId('shift-required').waitFor(WAIT);
       expect(await page.getByTestId('new-order').count()).toBe(0);
-      await scan(page, '30-shift-required');
+      await scanScreen(page, '30-shift-required');
       await createFirstSenior(page, SENIOR);
       await addStaff(page, CASHIER, SENIOR);
       const rows = page.getByTestId('staff-row');
@@ -157,7 +150,7 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
     async () => {
       await page.keyboard.press('F6');
       await page.getByTestId('shift-open').waitFor(WAIT);
-      await scan(page, '31-shift-open');
+      await scanScreen(page, '31-shift-open');
       await openShift(page, CASHIER);
       const chip = page.locator('[data-testid=shift-status][data-state=open]');
       expect(await chip.textContent()).toContain(CASHIER.name);
@@ -236,7 +229,7 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       await status.waitFor(WAIT);
       expect(await status.textContent()).toMatch(/\d/);
       expect(await dialog.getByTestId('pin-input').inputValue()).toBe('');
-      await scan(page, '32-shift-pin-wrong');
+      await scanScreen(page, '32-shift-pin-wrong');
       await enterPin(page, SENIOR.pin);
       await page.getByTestId('refund-result').waitFor(WAIT);
       await page.locator('[data-testid=pin-dialog][open]').waitFor({ state: 'detached', ...WAIT });
@@ -259,7 +252,7 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       await page
         .locator('[data-testid=report-verification][data-verified=true]')
         .waitFor({ timeout: 30_000 });
-      await scan(page, '34-shift-report');
+      await scanScreen(page, '34-shift-report');
 
       const state = (await rig.control('GET', '/sandbox/state')) as {
         orders: GatewayOrder[];
@@ -395,7 +388,7 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       await expect
         .poll(async () => (await rig.invoke('settings.get', {})).pinPolicy.seniorPinFor, WAIT)
         .toContain('orders.cancel');
-      await scan(page, '35-settings-staff');
+      await scanScreen(page, '35-settings-staff');
 
       // The confirmation closes just after the list updates; a modal open swallows the screen's shortcuts.
       await expect.poll(() => page.locator('dialog[open]').count(), WAIT).toBe(0);
@@ -423,7 +416,7 @@ describe.skipIf(chromiumPath() === null)('a shift in the browser host, checked a
       await locked.waitFor(WAIT);
       expect(await locked.textContent()).toMatch(/\d{2}:\d{2}/);
       expect(await dialog.getByTestId('pin-input').isDisabled()).toBe(true);
-      await scan(page, '33-shift-pin-locked');
+      await scanScreen(page, '33-shift-pin-locked');
       await page.keyboard.press('Escape');
       await page.locator('[data-testid=pin-dialog][open]').waitFor({ state: 'detached', ...WAIT });
       expect((await rig.invoke('shift.current', {})) ?? null).toBeNull();

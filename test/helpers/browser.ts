@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 // jsqr is CommonJS with an ES-style `export default` in its types: under Node's ESM interop the default import is the
 // function itself at run time, while the types describe a namespace. Take whichever is callable.
@@ -107,6 +108,27 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
       .then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target, html: n.html.slice(0, 200), failureSummary: n.failureSummary })) })))`,
   )) as AxeViolation[];
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Axe violations as lines a failing test can print: rule, help, and the elements. */
+export function describeViolations(v: readonly AxeViolation[]): string {
+  return v
+    .map(
+      (x) =>
+        `${x.impact} ${x.id}: ${x.help}\n  ${x.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('\n  ')}`,
+    )
+    .join('\n');
+}
+
+/**
+ * What every browser test does on a screen: lets transitions settle (the QR image decodes asynchronously), expects no
+ * serious or critical axe violation, and photographs it as `name` (unless `shot` is false).
+ */
+export async function scanScreen(page: Page, name: string, shot = true): Promise<void> {
+  await page.waitForTimeout(250);
+  const violations = await axeSerious(page);
+  expect(violations, `${name}:\n${describeViolations(violations)}`).toEqual([]);
+  if (shot) await screenshot(page, name);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
