@@ -6,6 +6,7 @@
  *
  * The PIN lives in the dialog's state only while typed, and in the one call that sends it: nothing keeps it.
  */
+import { useCallback, useState } from 'react';
 import { create } from 'zustand';
 import {
   closedPin,
@@ -30,6 +31,32 @@ export class ApprovalCancelled extends Error {
 }
 
 export const isCancelled = (error: unknown): boolean => errorInfo(error).code === 'pin_cancelled';
+
+export interface ApprovalAction {
+  busy: boolean;
+  error: unknown;
+  setError: (error: unknown) => void;
+  /** Runs `action`: busy meanwhile, the error cleared first and kept if it fails — unless the PIN dialog was dismissed. */
+  run: (action: () => Promise<unknown>) => Promise<void>;
+}
+
+/** A button's action that may ask for a senior's PIN: its busy state and its error, Esc in the dialog not being one. */
+export function useApprovalAction(): ApprovalAction {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (action: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      if (!isCancelled(err)) setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
 
 interface Pending {
   run(approval: Approval): Promise<unknown>;

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import type { GuardableMethod } from '../../../../shared/contract/shifts.ts';
 import { useT } from '../../i18n/index.ts';
-import { isCancelled } from '../../state/approval.ts';
+import { useApprovalAction } from '../../state/approval.ts';
 import { useSettings } from '../../state/settings.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
@@ -28,8 +28,7 @@ export function PinPolicySection() {
   const t = useT();
   const policy = useSettings((s) => s.settings?.pinPolicy);
   const [draft, setDraft] = useState<{ requireShift: boolean; seniorPinFor: GuardableMethod[] } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useApprovalAction();
   const [saved, flashSaved] = useFlash(3000);
   if (!policy) return null;
   const value = draft ?? { requireShift: policy.requireShift, seniorPinFor: [...policy.seniorPinFor] };
@@ -42,17 +41,11 @@ export function PinPolicySection() {
     });
 
   const save = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await useSettings.getState().update({ pinPolicy: value });
       setDraft(null);
       flashSaved();
-    } catch (err) {
-      if (!isCancelled(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/index.ts';
-import { isCancelled } from '../../state/approval.ts';
+import { useApprovalAction } from '../../state/approval.ts';
 import { useShift, type StaffView } from '../../state/shift.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ConfirmDialog } from '../../ui/Dialog.tsx';
@@ -18,8 +18,7 @@ export function StaffSection() {
   const staff = useShift((s) => s.staff);
   const [editing, setEditing] = useState<StaffView | 'new' | null>(null);
   const [removing, setRemoving] = useState<StaffView | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useApprovalAction();
   const [saved, flashSaved] = useFlash(3000);
 
   useEffect(() => {
@@ -28,17 +27,13 @@ export function StaffSection() {
 
   const remove = async (): Promise<void> => {
     if (!removing) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await useShift.getState().removeStaff(removing.id);
-      setRemoving(null);
-    } catch (err) {
-      setRemoving(null);
-      if (!isCancelled(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => {
+      try {
+        await useShift.getState().removeStaff(removing.id);
+      } finally {
+        setRemoving(null);
+      }
+    });
   };
 
   return (

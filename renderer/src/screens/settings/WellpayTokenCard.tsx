@@ -11,7 +11,7 @@ import { TextField } from '../../ui/Field.tsx';
 import { errorInfo } from '../../ui/errors.ts';
 import { useFlash } from '../../ui/hooks.ts';
 import '../../ui/providers.css';
-import { isCancelled } from '../../state/approval.ts';
+import { useApprovalAction } from '../../state/approval.ts';
 
 /** The token errors whose generic text speaks of Invoicebox's token: WellPay's own words instead. */
 function wellpayTokenError(error: unknown, t: T): string | null {
@@ -25,8 +25,7 @@ export function WellpayTokenCard() {
   const t = useT();
   const token = useSettings((s) => s.wellpayToken);
   const [value, setValue] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useApprovalAction();
   const [saved, flashSaved] = useFlash(3000);
   const state = token?.state ?? 'unknown';
 
@@ -35,27 +34,13 @@ export function WellpayTokenCard() {
     const next = value.trim();
     if (next === '') return;
     setValue('');
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await useSettings.getState().saveToken(next, 'wellpay');
       flashSaved();
-    } catch (err) {
-      if (!isCancelled(err)) setError(err); // Esc in the senior-PIN dialog is not an error
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await useSettings.getState().removeToken('wellpay');
-    } catch (err) {
-      if (!isCancelled(err)) setError(err); // Esc in the senior-PIN dialog is not an error
-    } finally {
-      setBusy(false);
-    }
+    await run(() => useSettings.getState().removeToken('wellpay'));
   };
 
   return (

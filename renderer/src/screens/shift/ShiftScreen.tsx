@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { back, navigate } from '../../app/router.ts';
 import { useLang, useT } from '../../i18n/index.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { isCancelled } from '../../state/approval.ts';
+import { useApprovalAction } from '../../state/approval.ts';
 import { useShift } from '../../state/shift.ts';
 import { useReports } from '../../state/reports.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -24,8 +24,7 @@ export function ShiftScreen() {
   const current = useShift((s) => s.current);
   const loadError = useShift((s) => s.loadError);
   const [chosen, setChosen] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useApprovalAction();
 
   useEffect(() => {
     void useShift.getState().load();
@@ -37,31 +36,19 @@ export function ShiftScreen() {
 
   const open = async (): Promise<void> => {
     if (!staffId || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await useShift.getState().open(staffId);
       navigate({ name: 'new' });
-    } catch (err) {
-      if (!isCancelled(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const close = async (): Promise<void> => {
     if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const report = await useShift.getState().close();
       useReports.getState().remember(report);
       navigate({ name: 'report', id: report.shift.id });
-    } catch (err) {
-      if (!isCancelled(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (staff === null || current === undefined)

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { useT, type MessageKey } from '../../i18n/index.ts';
 import { validateStaffForm, type StaffFormValues, type StaffRole } from '../../lib/staff.ts';
 import { PIN_MAX } from '../../lib/pin-dialog.ts';
-import { isCancelled } from '../../state/approval.ts';
+import { useApprovalAction } from '../../state/approval.ts';
 import { useShift, type StaffView } from '../../state/shift.ts';
 import { Button } from '../../ui/Button.tsx';
 import { ErrorNotice } from '../../ui/ErrorNotice.tsx';
@@ -30,8 +30,7 @@ export function StaffForm({ firstRun, editing, onSaved, onCancel }: StaffFormPro
     pin2: '',
   });
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useApprovalAction();
   const errors = validateStaffForm(v, editing !== undefined);
   const fe = (k: keyof typeof errors): string | null =>
     tried && errors[k] ? t(`staff.err.${errors[k]}` as MessageKey) : null;
@@ -40,9 +39,7 @@ export function StaffForm({ firstRun, editing, onSaved, onCancel }: StaffFormPro
     e.preventDefault();
     setTried(true);
     if (Object.keys(errors).length > 0 || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved = await useShift.getState().saveStaff({
         ...(editing ? { id: editing.id } : {}),
         name: v.name.trim(),
@@ -52,11 +49,7 @@ export function StaffForm({ firstRun, editing, onSaved, onCancel }: StaffFormPro
       setV({ name: '', role: 'cashier', pin: '', pin2: '' });
       setTried(false);
       onSaved(saved);
-    } catch (err) {
-      if (!isCancelled(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
