@@ -302,6 +302,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return;
       }
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      // Node corks a response's socket until the next tick; an event must leave now, even when the event loop is
+      // about to block (a status is sent just before its COMMIT's fsync). Measured: 50 ms → 1 ms behind a 50 ms block.
+      res.socket?.uncork();
     };
     const onConnection = (v: ConnectionView): void => write('connection', v);
     const onOrder = (v: OrderView): void => write('order', v);

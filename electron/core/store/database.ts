@@ -1,10 +1,11 @@
 /**
  * The SQLite connection under the store: node:sqlite (no native modules), one connection per process.
  *
- * Durability: the gate listener acknowledges a notification only after the commit that recorded it returned, so a
- * returned commit must survive a crash or power cut: WAL with synchronous=FULL (in WAL mode NORMAL may lose the last
- * transactions on power loss). Transactions are BEGIN IMMEDIATE: the write lock is taken up front, so a transaction
- * never fails half-way with SQLITE_BUSY on lock upgrade.
+ * Durability: the gate listener acknowledges a notification only after the commit that recorded it returned (the
+ * screen may be told before; see gate/notification-handler.ts), so a returned commit must survive a crash or power
+ * cut: WAL with synchronous=FULL (in WAL mode NORMAL may lose the last transactions on power loss). Transactions are
+ * BEGIN IMMEDIATE: the write lock is taken up front, so a transaction never fails half-way with SQLITE_BUSY on lock
+ * upgrade.
  */
 
 import { mkdirSync } from 'node:fs';
