@@ -55,7 +55,8 @@ const BOOT_PACKAGES = new Set(['react', 'react-dom', 'scheduler', 'zustand', 'us
 function inBoot(id: string): boolean {
   if (id.startsWith('\0') || id.endsWith('.css') || id.endsWith('/renderer/src/main.tsx')) return false;
   if (id.includes('/renderer/src/screens/') && !id.includes('/screens/new-order/')) return false;
-  if (id.endsWith('/renderer/src/ui/Qr.tsx')) return false; // with qrcode, for the screens that show one
+  // With qrcode, for the screens that show one.
+  if (id.endsWith('/renderer/src/ui/Qr.tsx') || id.endsWith('/renderer/src/lib/qr-path.ts')) return false;
   const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1];
   if (pkg) return BOOT_PACKAGES.has(pkg);
   return id.includes('/renderer/src/') || id.includes('/shared/');

@@ -156,7 +156,7 @@ export async function runRenderer(options: RendererOptions = {}) {
         { timeout: 15_000 },
       );
       // The customer pays after the QR is on screen (in life: seconds later, once scanned); then at a random moment.
-      await page.waitForSelector(`[data-testid=payment-screen][data-order-id="${id}"] img[data-testid=qr]`, {
+      await page.waitForSelector(`[data-testid=payment-screen][data-order-id="${id}"] [data-testid=qr]`, {
         timeout: 15_000,
       });
       await sleep(200 + Math.random() * 400);

@@ -61,23 +61,52 @@ export async function launchChromium(): Promise<Browser> {
 /** PNG bytes → the text of the QR code in them, or null. */
 export function decodeQrPng(png: Buffer): string | null {
   const img = PNG.sync.read(png);
-  const code = jsQR(
+  return decodePixels(
     new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length),
     img.width,
     img.height,
   );
-  return code?.data ?? null;
+}
+
+/** Decodes RGBA pixels with jsQR. */
+function decodePixels(data: Uint8ClampedArray, width: number, height: number): string | null {
+  return jsQR(data, width, height)?.data ?? null;
 }
 
 /**
- * The QR on screen, decoded twice: from the <img>'s own pixels (its data URL) and from what the browser actually
- * painted (an element screenshot). Both must give the same text.
+ * The QR's own markup (the `<svg>` of renderer/src/ui/Qr.tsx: a viewBox in modules and one path of runs
+ * `M x y h w v1 h-w z`) rasterised here, 4 pixels per module, without the browser: what the page put in the DOM,
+ * independent of how it was painted. Throws on a path that is not made of such runs.
+ */
+export function decodeQrSvg(viewBox: string, d: string): string | null {
+  const side = Number(viewBox.split(/\s+/)[2]);
+  if (!Number.isInteger(side) || side <= 0) throw new Error(`QR viewBox: ${viewBox}`);
+  const scale = 4;
+  const px = side * scale;
+  const rgba = new Uint8ClampedArray(px * px * 4).fill(255);
+  const run = /M(\d+) (\d+)h(\d+)v1h-(\d+)z/gy;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = run.exec(d)) !== null) {
+    const [x, y, w, back] = m.slice(1).map(Number) as [number, number, number, number];
+    if (w !== back || x + w > side || y >= side) throw new Error(`QR path: bad run ${m[0]}`);
+    for (let py = y * scale; py < (y + 1) * scale; py++)
+      for (let pxl = x * scale; pxl < (x + w) * scale; pxl++)
+        rgba.fill(0, (py * px + pxl) * 4, (py * px + pxl) * 4 + 3);
+    consumed = run.lastIndex;
+  }
+  if (consumed !== d.length) throw new Error(`QR path: unexpected text at ${consumed}`);
+  return decodePixels(rgba, px, px);
+}
+
+/**
+ * The QR on screen, decoded twice: from its own markup (the SVG's path, rasterised in Node) and from what the
+ * browser actually painted (an element screenshot). Both must give the same text.
  */
 export async function readQr(qr: Locator): Promise<{ fromImage: string | null; fromScreen: string | null }> {
-  const src = await qr.getAttribute('src');
-  let fromImage: string | null = null;
-  if (src?.startsWith('data:image/png;base64,'))
-    fromImage = decodeQrPng(Buffer.from(src.slice(22), 'base64'));
+  const viewBox = await qr.getAttribute('viewBox');
+  const d = await qr.locator('path').getAttribute('d');
+  const fromImage = viewBox && d ? decodeQrSvg(viewBox, d) : null;
   const fromScreen = decodeQrPng(await qr.screenshot({ type: 'png' }));
   return { fromImage, fromScreen };
 }
