@@ -24,14 +24,14 @@ export function appPageUrl(kind: 'cashier' | 'customer', base: string = APP_ENTR
 
 /**
  * The CSP of our own pages: our files only, no inline script or style, no eval, no plugins, no frames, no forms.
- * The same policy as the browser host's (electron/web/host.ts) and the renderer's <meta>; `img-src data:` is for
- * the QR code, which the renderer draws as a PNG data URL.
+ * The same policy as the browser host's (electron/web/host.ts) and the renderer's <meta>. No `data:` images: the QR
+ * code is drawn as inline SVG (renderer/src/ui/Qr.tsx).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self'",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

@@ -137,6 +137,7 @@ describe('browser host', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('data:'); // the QR is inline SVG: no data: images
     expect(index.headers['x-content-type-options']).toBe('nosniff');
     expect((await raw(host, 'GET', '/assets/app.js', { cookie })).headers['content-type']).toMatch(
       /javascript/,

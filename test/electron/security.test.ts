@@ -131,11 +131,11 @@ describe('Content-Security-Policy', () => {
 
   it('is strict: self only, no inline, no eval, no objects, no frames, no base, no forms', () => {
     const d = directives(CONTENT_SECURITY_POLICY);
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|\*|https?:|blob:|wasm/);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|\*|https?:|blob:|data:|wasm/);
     expect(d.get('default-src')).toBe("'self'");
     expect(d.get('script-src')).toBe("'self'");
     expect(d.get('style-src')).toBe("'self'");
-    expect(d.get('img-src')).toBe("'self' data:");
+    expect(d.get('img-src')).toBe("'self'");
     expect(d.get('object-src')).toBe("'none'");
     expect(d.get('frame-src')).toBe("'none'");
     expect(d.get('base-uri')).toBe("'none'");
