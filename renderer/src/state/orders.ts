@@ -7,10 +7,7 @@ import type { OrderView } from '../../../shared/contract/contract.ts';
 
 export interface OrdersStore {
   byId: Record<string, OrderView>;
-  /** Bumped on every event: lists use it to know their page may be out of date. */
-  revision: number;
   upsert(view: OrderView): void;
-  upsertMany(views: readonly OrderView[]): void;
 }
 
 /** Newer wins; an older copy (a late list page) never overwrites a newer event. */
@@ -21,20 +18,5 @@ function newer(a: OrderView | undefined, b: OrderView): boolean {
 
 export const useOrders = create<OrdersStore>()((set) => ({
   byId: {},
-  revision: 0,
-  upsert: (view) =>
-    set((s) =>
-      newer(s.byId[view.id], view) ? { byId: { ...s.byId, [view.id]: view }, revision: s.revision + 1 } : s,
-    ),
-  upsertMany: (views) =>
-    set((s) => {
-      let byId = s.byId;
-      for (const v of views) {
-        if (newer(byId[v.id], v)) {
-          if (byId === s.byId) byId = { ...s.byId };
-          byId[v.id] = v;
-        }
-      }
-      return byId === s.byId ? s : { byId };
-    }),
+  upsert: (view) => set((s) => (newer(s.byId[view.id], view) ? { byId: { ...s.byId, [view.id]: view } } : s)),
 }));
