@@ -15,9 +15,9 @@ import {
   type StoredChange,
 } from '../../electron/core/gate/notification-handler.ts';
 import { orderSnapshot } from '../../electron/core/invoicebox/snapshots.ts';
-import type { OrderNotification } from '../../shared/invoicebox/schemas.ts';
 import { DB_FILE_NAME } from '../../electron/core/store/database.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
+import type { OrderNotification } from '../../shared/invoicebox/schemas.ts';
 
 const MERCHANT = '11111111-2222-3333-4444-555555555555';
 const cleanups: (() => void)[] = [];
@@ -40,11 +40,10 @@ function rig() {
   /** The RPC ids answered so far, and the one whose change is expected next. */
   const answered = new Set<number>();
   let inFlight = -1;
-  const logs: string[] = [];
   const handler = createOrderStatusChangeHandler({
     store,
     merchantId: () => MERCHANT,
-    log: (_level, event) => logs.push(event),
+    log: () => {},
     onChange: (change) => {
       const id = change.kind === 'order' ? change.order.id : change.refund.id;
       seen.push({ change, committedThen: committed(id), answeredBefore: answered.has(inFlight) });
@@ -62,7 +61,7 @@ function rig() {
       origin: 'console',
     });
   };
-  return { store, committed, seen, logs, notify, created };
+  return { committed, seen, notify, created };
 }
 
 let seq = 0;

@@ -90,9 +90,9 @@ export function decodeQrSvg(viewBox: string, d: string): string | null {
   while ((m = run.exec(d)) !== null) {
     const [x, y, w, back] = m.slice(1).map(Number) as [number, number, number, number];
     if (w !== back || x + w > side || y >= side) throw new Error(`QR path: bad run ${m[0]}`);
+    // Black across the run, one pixel row at a time (jsQR reads RGB only, so alpha may be 0 too).
     for (let py = y * scale; py < (y + 1) * scale; py++)
-      for (let pxl = x * scale; pxl < (x + w) * scale; pxl++)
-        rgba.fill(0, (py * px + pxl) * 4, (py * px + pxl) * 4 + 3);
+      rgba.fill(0, (py * px + x * scale) * 4, (py * px + (x + w) * scale) * 4);
     consumed = run.lastIndex;
   }
   if (consumed !== d.length) throw new Error(`QR path: unexpected text at ${consumed}`);

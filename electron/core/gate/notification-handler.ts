@@ -218,11 +218,12 @@ export function createOrderStatusChangeHandler(options: HandlerOptions): MethodH
 
   function commit(batch: Queued[]): void {
     const processed: Processed[] = [];
+    let changes: StoredChange[] = [];
     let shown = 0;
     try {
       store.transaction(() => {
         for (const item of batch) processed.push(processOne(item));
-        const changes = changesOf(processed);
+        changes = changesOf(processed);
         if (changes.length <= IMMEDIATE_CHANGES) {
           // Before COMMIT: the screen need not wait for the fsync, the gateway's answer does (see the header).
           emit(changes);
@@ -245,8 +246,7 @@ export function createOrderStatusChangeHandler(options: HandlerOptions): MethodH
       item.resolve(p.answer);
     });
     // A burst: the answers are written from the promise reactions of this turn, the screen follows on the next.
-    const changes = changesOf(processed);
-    if (changes.length > IMMEDIATE_CHANGES) setImmediate(() => emit(changes));
+    if (shown < changes.length) setImmediate(() => emit(changes));
   }
 
   let queue: Queued[] = [];
