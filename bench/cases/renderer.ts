@@ -159,14 +159,17 @@ export async function runRenderer(options: RendererOptions = {}) {
       await page.waitForSelector(`[data-testid=payment-screen][data-order-id="${id}"] [data-testid=qr]`, {
         timeout: 15_000,
       });
-      await sleep(200 + Math.random() * 400);
       await page.evaluate(`(${ARM})('completed')`); // evaluated through DevTools: allowed by the CSP
+      // The bench awaits the page's own promise, asked for BEFORE the payment: no DevTools message travels while
+      // the status does (a 5 ms poll, and later this very call, used to compete with the page's main thread and
+      // the browser process for the frames being measured). Its answer comes after the paint.
+      const painted = page.evaluate('window.__benchPaint') as Promise<PaintRecord>;
+      painted.catch(() => {}); // awaited below; a failed payment must not leave it unhandled
+      await sleep(200 + Math.random() * 400);
       const payAt = wallNow();
       const res = await control(sandbox, 'POST', `/sandbox/orders/${id}/pay`);
       if (res.status !== 200) throw new Error(`pay ${id}: ${res.status}`);
-      // Awaits the page's own promise: nothing polls the page while the status travels (a 5 ms DevTools poll
-      // used to compete with the page's main thread for the very frames being measured).
-      const rec = (await page.evaluate('window.__benchPaint')) as PaintRecord;
+      const rec = await painted;
       await until(
         () => sent.has(id) && emitted.has(id) && acked.has(id),
         'the send, emit and answer timestamps',

@@ -41,12 +41,21 @@ const host: WebHost | null = rendererDir ? await startWebHost({ core, rendererDi
 
 let watchOrders = false;
 let cycleTimer: NodeJS.Timeout | null = null;
+/**
+ * Stamped when the core emits; sent to the bench in one batch a while later. The IPC write, and the bench process it
+ * wakes, would otherwise land while the change is still on its way to the page — on a 2-vCPU machine, competing for
+ * the very CPU the measured path needs. Every case reads `at`, never the arrival time.
+ */
+const ORDER_EVENT_DELAY_MS = 60;
+const pendingOrders: Json[] = [];
+let orderFlush: NodeJS.Timeout | null = null;
 core.events.on('order', (view) => {
   if (!watchOrders) return;
-  // Stamped now, sent after the other listeners (the browser host's event stream): the instrument's IPC write is
-  // not on the measured path to the page.
-  const event = { type: 'order', id: view.id, status: view.status, at: wallNow() };
-  queueMicrotask(() => send(event));
+  pendingOrders.push({ type: 'order', id: view.id, status: view.status, at: wallNow() });
+  orderFlush ??= setTimeout(() => {
+    orderFlush = null;
+    for (const event of pendingOrders.splice(0)) send(event);
+  }, ORDER_EVENT_DELAY_MS);
 });
 core.events.on('connection', (view) => send({ type: 'connection', state: view.state, reason: view.reason }));
 
