@@ -144,7 +144,7 @@ function cashierDay(mode: 'steady' | 'chaos'): void {
       expect(view.paymentUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pay\//);
       await page.getByTestId('qr').waitFor(WAIT);
       const qr = await readQr(page.getByTestId('qr'));
-      expect(qr.fromImage).toBe(view.paymentUrl);
+      expect(qr.fromMarkup).toBe(view.paymentUrl);
       expect(qr.fromScreen).toBe(view.paymentUrl);
       expect(await page.getByTestId('payment-url').getAttribute('href')).toBe(view.paymentUrl);
       await scanScreen(page, tag('03-payment-waiting'), shots);

@@ -178,7 +178,7 @@ describe.skipIf(chromiumPath() === null)('three gateways in a real browser', () 
 
       await page.getByTestId('qr').waitFor(WAIT);
       const qr = await readQr(page.getByTestId('qr'));
-      expect(qr.fromImage).toBe(view.paymentUrl);
+      expect(qr.fromMarkup).toBe(view.paymentUrl);
       expect(qr.fromScreen).toBe(view.paymentUrl);
 
       await orderStatus(`[data-raw="${view.rawStatus}"]`).waitFor(WAIT);

@@ -103,12 +103,12 @@ export function decodeQrSvg(viewBox: string, d: string): string | null {
  * The QR on screen, decoded twice: from its own markup (the SVG's path, rasterised in Node) and from what the
  * browser actually painted (an element screenshot). Both must give the same text.
  */
-export async function readQr(qr: Locator): Promise<{ fromImage: string | null; fromScreen: string | null }> {
+export async function readQr(qr: Locator): Promise<{ fromMarkup: string | null; fromScreen: string | null }> {
   const viewBox = await qr.getAttribute('viewBox');
   const d = await qr.locator('path').getAttribute('d');
-  const fromImage = viewBox && d ? decodeQrSvg(viewBox, d) : null;
+  const fromMarkup = viewBox && d ? decodeQrSvg(viewBox, d) : null;
   const fromScreen = decodeQrPng(await qr.screenshot({ type: 'png' }));
-  return { fromImage, fromScreen };
+  return { fromMarkup, fromScreen };
 }
 
 export interface AxeViolation {
