@@ -4,7 +4,8 @@
  * channel; configured through the same PAYDESK_* variables a shop would set (plus PAYDESK_BENCH_TUNING, JSON).
  *
  * Parent → child: `{id, cmd, args}`; child → parent: `{id, ok, result | error}` answers, and events
- * `{type: 'ready' | 'order' | 'connection', …}`. Commands are what the benchmarks and the chaos run need to drive
+ * `{type: 'ready' | 'order' | 'connection', …}` (`order` events, while `watchOrders` is on, arrive in batches ~60 ms after
+ * their `at`: see below). Commands are what the benchmarks and the chaos run need to drive
  * the core and to read its store; the cashier's actions go through `invoke`, the same contract the renderer uses.
  */
 import { readFileSync } from 'node:fs';
